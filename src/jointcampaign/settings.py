@@ -1,0 +1,75 @@
+"""One Settings object, built once at the edge (CLI, flow entry) from the environment and defaults.
+
+Everything that reads the environment lives here, so the core stays plain functions of arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ENV_PREFIX = "JOINTCAMPAIGN_"
+
+
+def _default_home() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "jointcampaign"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how hard to work. Fields map to JOINTCAMPAIGN_<FIELD> variables."""
+
+    home: Path = field(default_factory=_default_home)
+    threads: int = field(default_factory=lambda: os.cpu_count() or 1)
+    beam_size: int = 1
+    render_height: int = 1080
+    video_preset: str = "veryfast"
+    video_crf: int = 21
+
+    @property
+    def models_dir(self) -> Path:
+        """Installed .argosmodel packages (argostranslate's packages dir)."""
+        return self.home / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        settings = cls()
+        if home := env.get(ENV_PREFIX + "HOME"):
+            settings = replace(settings, home=Path(home).expanduser())
+        for name in ("threads", "beam_size", "render_height", "video_crf"):
+            if raw := env.get(ENV_PREFIX + name.upper()):
+                settings = replace(settings, **{name: _positive_int(name, raw)})
+        if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
+            settings = replace(settings, video_preset=preset)
+        return settings
+
+    def export_to_environment(self) -> None:
+        """Point argostranslate at our folders before it is imported (it reads them at import time)."""
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["ARGOS_PACKAGES_DIR"] = str(self.models_dir)
+        os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+        os.environ["ARGOS_CHUNK_TYPE"] = "NONE"
+
+
+def _positive_int(name: str, raw: str) -> int:
+    from jointcampaign.errors import UserInputError
+
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise UserInputError.single(
+            None,
+            f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a positive whole number",
+            f"set it to a number such as 2, or unset it to use the default",
+        )
+    return value
