@@ -1,0 +1,165 @@
+"""The campaign brief: everything the partners agreed, written down, one page per partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+from jointcampaign.report.html import flag, page, table
+from jointcampaign.report.links import tracked_link
+from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.spec.models import Approval
+from jointcampaign.validation import Blocker
+
+CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    name: str
+    ok: bool
+    reason: str
+
+
+def partnership_health(loaded: LoadedCampaign, today: dt.date) -> list[HealthCheck]:
+    campaign = loaded.campaign
+    ids = campaign.partner_ids
+    kpi_owners = {k.owner for k in campaign.kpis}
+    goals_ok = bool(campaign.kpis) and all(p in kpi_owners for p in ids)
+    deliverable_owners = {d.owner for d in campaign.deliverables}
+    roles_ok = bool(campaign.deliverables) and all(p in deliverable_owners for p in ids)
+    needs_rights = {d.id for d in campaign.deliverables if d.kind in ("copy", "video")}
+    covered = {r.asset for r in campaign.rights} | {
+        d.id for d in campaign.deliverables if d.source in {r.asset for r in campaign.rights}
+    }
+    unlicensed = sorted(needs_rights - covered)
+    cadence_explicit = ("check_in",) in loaded.document.lines
+    expiries = [o.expires for o in campaign.offers]
+    days_left = (min(expiries) - today).days if expiries else -1
+    renew_ok = bool(expiries) and days_left >= CADENCE_DAYS[campaign.check_in]
+    return [
+        HealthCheck(
+            "Shared measurable goals",
+            goals_ok,
+            "every partner owns at least one KPI with a target"
+            if goals_ok
+            else "add KPIs so each partner owns at least one measurable target",
+        ),
+        HealthCheck(
+            "Communication cadence",
+            cadence_explicit,
+            f"{campaign.check_in} check-ins agreed"
+            if cadence_explicit
+            else "no check_in agreed in campaign.yaml (defaulting to weekly); agree one",
+        ),
+        HealthCheck(
+            "Role clarity",
+            roles_ok,
+            "every deliverable has an owner and a due date, and each partner owns some"
+            if roles_ok
+            else "give each partner at least one deliverable with a due date",
+        ),
+        HealthCheck(
+            "Rights defined",
+            not unlicensed,
+            "every copy piece and video has an owner and a licence"
+            if not unlicensed
+            else f"no rights entry for: {', '.join(unlicensed)}",
+        ),
+        HealthCheck(
+            "Room to renew",
+            renew_ok,
+            f"the first offer expires in {days_left} days: at least one check-in before then to decide on renewal"
+            if renew_ok
+            else "offers expire before the next check-in (or there are none): agree a renewal date",
+        ),
+    ]
+
+
+def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker], today: dt.date) -> str:
+    campaign = loaded.campaign
+    name = loaded.partner_name
+    blocked = {b.deliverable for b in blockers}
+    sections = [
+        f"<h1>{escape(campaign.title)}</h1>",
+        f'<p class="muted">Campaign brief for <strong>{escape(name(partner_id))}</strong> · '
+        f"{escape(loaded.slug)} · prepared {today.isoformat()}</p>",
+        "<h2>Partners</h2>",
+        table(
+            ["Partner", "Community languages", "Tracked link"],
+            [
+                [name(p.id), ", ".join(p.languages) or "—", tracked_link(p.link_base, loaded.slug, p.id)]
+                for p in campaign.partners
+            ],
+        ),
+        "<h2>Who delivers what</h2>",
+        table(
+            ["Deliverable", "Kind", "Owner", "Due", "Status"],
+            [
+                [d.id, d.kind, name(d.owner), d.due.isoformat(), _status(d.id in blocked, d.due, today)]
+                for d in campaign.deliverables
+            ],
+        ),
+        "<h2>Cross-referral offers</h2>",
+        table(
+            ["Code", "Who gets it", "Where it is honoured", "Discount", "Terms", "Expires"],
+            [
+                [o.code, f"customers of {name(o.for_customers_of)}", name(o.honoured_by), o.discount, o.terms,
+                 o.expires.isoformat()]
+                for o in campaign.offers
+            ],
+        ),
+        "<h2>Goals (KPIs)</h2>",
+        table(
+            ["Metric", "Target", "Owner", "Measured by"],
+            [[k.metric, f"{k.target:g}", name(k.owner), _measure(loaded, k.measured_by, k.code, k.link)]
+             for k in campaign.kpis],
+        ),
+        "<h2>Cost and revenue split</h2>",
+        table(
+            ["Partner", "Cost", "Revenue"],
+            [[name(p), f"{campaign.split.cost.get(p, 0):g}%", f"{campaign.split.revenue.get(p, 0):g}%"]
+             for p in campaign.partner_ids],
+        ),
+        "<h2>Rights and licences</h2>",
+        table(
+            ["Asset", "Owner", "Licence", "Co-created"],
+            [[r.asset, name(r.owner), r.licence, "yes" if r.co_created else "no"] for r in campaign.rights],
+        ),
+        "<h2>Approvals and check-ins</h2>",
+        table(
+            ["Partner", "Approved", "By", "Date"],
+            [
+                [name(p), "yes" if a.approved else "not yet", a.by or "—", a.date.isoformat() if a.date else "—"]
+                for p in campaign.partner_ids
+                for a in [campaign.approvals.get(p, Approval())]
+            ],
+        ),
+        f"<p>Check-ins: <strong>{escape(campaign.check_in)}</strong>.</p>",
+        "<h2>Open blockers</h2>",
+        table(["Owner", "Deliverable", "What is missing", "How to unblock"],
+              [[name(b.partner), b.deliverable, b.message, b.fix] for b in blockers]),
+        "<h2>Partnership health</h2>",
+        table(
+            ["Check", "Flag", "Why"],
+            [[escape(h.name), flag(h.ok), escape(h.reason)] for h in partnership_health(loaded, today)],
+            raw=True,
+        ),
+    ]
+    return page(f"{campaign.title} — brief for {name(partner_id)}", "\n".join(sections))
+
+
+def _status(blocked: bool, due: dt.date, today: dt.date) -> str:
+    if not blocked:
+        return "supplied"
+    return "missing — overdue" if due < today else "missing — not yet due"
+
+
+def _measure(loaded: LoadedCampaign, how: str, code: str | None, link: str | None) -> str:
+    if how == "code_redemptions":
+        return f"redemptions of code {code}"
+    if how == "link_clicks" and link:
+        partner = loaded.campaign.partner(link)
+        return f"clicks on {tracked_link(partner.link_base, loaded.slug, partner.id)}"
+    return "reported by hand at check-ins"

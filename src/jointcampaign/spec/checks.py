@@ -1,0 +1,131 @@
+"""Rules that relate fields to each other: partners named exist, splits sum to 100, codes are unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jointcampaign.errors import Problem
+from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.spec.yaml_source import PathKey
+
+SPLIT_TOLERANCE = 0.01
+
+
+def consistency_problems(loaded: LoadedCampaign) -> list[Problem]:
+    return list(_consistency(loaded))
+
+
+def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
+    campaign = loaded.campaign
+    known = set(campaign.partner_ids)
+    known_list = ", ".join(campaign.partner_ids)
+
+    def at(key: PathKey, message: str, fix: str) -> Problem:
+        field = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in key).replace(".[", "[")
+        return Problem(
+            file=loaded.campaign_file, line=loaded.document.line_of(key), field=field, message=message, fix=fix
+        )
+
+    def unknown_partner(key: PathKey, value: str) -> Problem:
+        return at(key, f"names partner '{value}', which is not in partners", f"use one of: {known_list}")
+
+    seen: set[str] = set()
+    for index, partner in enumerate(campaign.partners):
+        if partner.id in seen:
+            yield at(("partners", index, "id"), f"partner '{partner.id}' is listed twice", "list it once")
+        seen.add(partner.id)
+
+    if campaign.source_language in campaign.languages:
+        index = campaign.languages.index(campaign.source_language)
+        yield at(
+            ("languages", index),
+            f"'{campaign.source_language}' is the source language",
+            "list only the languages to translate into under languages:",
+        )
+
+    deliverable_ids: set[str] = set()
+    for index, item in enumerate(campaign.deliverables):
+        if item.owner not in known:
+            yield unknown_partner(("deliverables", index, "owner"), item.owner)
+        if item.id in deliverable_ids:
+            yield at(("deliverables", index, "id"), f"deliverable id '{item.id}' is used twice", "give each one a unique id")
+        deliverable_ids.add(item.id)
+        if item.kind in ("copy", "video") and not item.source:
+            yield at(
+                ("deliverables", index),
+                f"{item.kind} deliverable '{item.id}' has no source file",
+                f"add 'source: {item.kind}/<file>' naming the file in the campaign folder",
+            )
+        if item.kind == "review" and item.language is None:
+            yield at(("deliverables", index), f"review '{item.id}' names no language", "add 'language: es' (for example)")
+
+    codes: set[str] = set()
+    for index, offer in enumerate(campaign.offers):
+        for name in ("for_customers_of", "honoured_by"):
+            value = getattr(offer, name)
+            if value not in known:
+                yield unknown_partner(("offers", index, name), value)
+        if offer.for_customers_of == offer.honoured_by:
+            yield at(
+                ("offers", index, "honoured_by"),
+                "an offer must be honoured by the other partner",
+                "set honoured_by to the partner whose shop gives the discount",
+            )
+        if offer.code in codes:
+            yield at(("offers", index, "code"), f"offer code {offer.code} is used twice", "give each offer its own code")
+        codes.add(offer.code)
+
+    for index, kpi in enumerate(campaign.kpis):
+        if kpi.owner not in known:
+            yield unknown_partner(("kpis", index, "owner"), kpi.owner)
+        if kpi.measured_by == "code_redemptions" and kpi.code not in codes:
+            yield at(
+                ("kpis", index, "code"),
+                f"counts redemptions of code '{kpi.code}', which no offer defines",
+                f"set code to one of: {', '.join(sorted(codes)) or '(define an offer first)'}",
+            )
+        if kpi.measured_by == "link_clicks" and kpi.link not in known:
+            yield at(
+                ("kpis", index, "link"),
+                "counts clicks on a tracked link but names no partner's link",
+                f"set link to one of: {known_list}",
+            )
+
+    for part in ("cost", "revenue"):
+        shares = getattr(campaign.split, part)
+        for partner_id in shares:
+            if partner_id not in known:
+                yield unknown_partner(("split", part, partner_id), partner_id)
+        missing = [p for p in campaign.partner_ids if p not in shares]
+        if missing:
+            yield at(("split", part), f"{part} split has no share for {', '.join(missing)}", "give every partner a share, even 0")
+        total = sum(shares.values())
+        if abs(total - 100) > SPLIT_TOLERANCE:
+            yield at(
+                ("split", part),
+                f"{part} split sums to {total:g}%, not 100%",
+                "change the shares so they add up to exactly 100",
+            )
+
+    assets = deliverable_ids | {item.source for item in campaign.deliverables if item.source}
+    for index, right in enumerate(campaign.rights):
+        if right.owner not in known:
+            yield unknown_partner(("rights", index, "owner"), right.owner)
+        if right.asset not in assets:
+            yield at(
+                ("rights", index, "asset"),
+                f"asset '{right.asset}' is not a deliverable id or source file",
+                f"use a deliverable id such as {', '.join(sorted(deliverable_ids)) or 'post'}",
+            )
+
+    for partner_id in campaign.approvals:
+        if partner_id not in known:
+            yield unknown_partner(("approvals", partner_id), partner_id)
+
+    for language in campaign.glossary.fixed:
+        if language not in campaign.languages:
+            yield at(
+                ("glossary", "fixed", language),
+                f"has fixed translations for '{language}', which is not a target language",
+                "add it to languages: or remove this block",
+            )

@@ -1,0 +1,159 @@
+"""What a joint campaign writes down: partners, deliverables and owners, offers, KPIs, splits, rights.
+
+Field-level rules live here; rules that relate fields to each other or to files live in
+`jointcampaign.spec.checks`, so every problem can be reported at once with its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import langcodes
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+ASPECTS = ("16:9", "9:16", "1:1", "4:5")
+Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{2,23}$"
+
+
+def _valid_language(tag: str) -> str:
+    if not langcodes.tag_is_valid(tag):
+        raise ValueError(
+            f"'{tag}' is not a BCP 47 language tag; use codes like es, vi, ar, hi, zh-Hans, pt-BR"
+        )
+    return str(langcodes.standardize_tag(tag))
+
+
+LanguageTag = Annotated[str, AfterValidator(_valid_language)]
+PartnerId = Annotated[str, Field(pattern=SLUG_PATTERN)]
+HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Partner(Strict):
+    id: PartnerId = Field(description="brand kit id: assets/partners/<id>/brand.yaml")
+    name: str | None = Field(default=None, description="display name; defaults to the brand kit's name")
+    languages: list[LanguageTag] = Field(default_factory=list, description="languages of its community")
+    link_base: str = Field(pattern=r"^https?://\S+$", description="base URL for tracked links")
+
+
+DeliverableKind = Literal["copy", "video", "logo", "review"]
+
+
+class Deliverable(Strict):
+    """Something a partner promised to supply, by a date."""
+
+    id: str = Field(min_length=1)
+    kind: DeliverableKind
+    owner: PartnerId
+    due: dt.date
+    source: str | None = Field(default=None, description="file in the campaign folder, e.g. copy/post.md")
+    subtitles: str | None = Field(default=None, description="for videos: the source-language .srt")
+    language: LanguageTag | None = Field(default=None, description="for reviews: the language reviewed")
+
+
+class Offer(Strict):
+    """A cross-referral offer: customers of one partner get a discount at the other."""
+
+    code: str = Field(pattern=CODE_PATTERN)
+    for_customers_of: PartnerId
+    honoured_by: PartnerId
+    discount: str = Field(pattern=r"^\d{1,3}(\.\d+)?%$|^free .+$", description="'10%' or 'free <item>'")
+    terms: str = Field(min_length=1)
+    expires: dt.date
+
+
+MeasuredBy = Literal["code_redemptions", "link_clicks", "manual"]
+
+
+class Kpi(Strict):
+    metric: str = Field(min_length=1)
+    target: float = Field(gt=0)
+    owner: PartnerId
+    measured_by: MeasuredBy
+    code: str | None = Field(default=None, description="for code_redemptions: the offer code")
+    link: PartnerId | None = Field(default=None, description="for link_clicks: whose tracked link")
+
+
+class Split(Strict):
+    cost: dict[PartnerId, Percent]
+    revenue: dict[PartnerId, Percent]
+
+
+class Right(Strict):
+    asset: str = Field(min_length=1, description="deliverable id or file in the campaign folder")
+    owner: PartnerId
+    licence: str = Field(min_length=1)
+    co_created: bool = False
+
+
+class Approval(Strict):
+    approved: bool = False
+    by: str | None = None
+    date: dt.date | None = None
+
+
+class Cuts(Strict):
+    aspects: list[Aspect] = Field(default_factory=lambda: ["16:9"], min_length=1)
+    max_duration_s: float = Field(default=60, gt=0)
+
+
+class Glossary(Strict):
+    keep: list[str] = Field(default_factory=list, description="terms never translated")
+    fixed: dict[LanguageTag, dict[str, str]] = Field(
+        default_factory=dict, description="per language: source term -> required translation"
+    )
+
+
+CheckIn = Literal["weekly", "fortnightly", "monthly"]
+
+
+class Campaign(Strict):
+    title: str = Field(min_length=1)
+    source_language: LanguageTag = "en"
+    languages: list[LanguageTag] = Field(min_length=1)
+    partners: list[Partner] = Field(min_length=2)
+    deliverables: list[Deliverable] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    split: Split
+    rights: list[Right] = Field(default_factory=list)
+    approvals: dict[PartnerId, Approval] = Field(default_factory=dict)
+    check_in: CheckIn = "weekly"
+    cuts: Cuts = Field(default_factory=Cuts)
+    glossary: Glossary = Field(default_factory=Glossary)
+
+    def partner(self, partner_id: str) -> Partner:
+        return next(p for p in self.partners if p.id == partner_id)
+
+    @property
+    def partner_ids(self) -> list[str]:
+        return [p.id for p in self.partners]
+
+
+class BrandColours(Strict):
+    primary: HexColour
+    secondary: HexColour = "#FFFFFF"
+    text: HexColour = "#FFFFFF"
+
+
+class BrandKit(Strict):
+    """assets/partners/<id>/brand.yaml"""
+
+    name: str = Field(min_length=1)
+    colours: BrandColours
+    tagline: str | None = None
+    locale: LanguageTag = "en"
+    logo: str = "logo.png"
+    font: str | None = None
+
+
+def is_slug(value: str) -> bool:
+    return re.fullmatch(SLUG_PATTERN, value) is not None

@@ -1,0 +1,190 @@
+"""Validate a campaign folder completely: the YAML, the rules between fields, and the files it names.
+
+Every problem is collected before anything is reported. Inputs a partner has not supplied yet are
+blockers attributed to that partner, not errors: everything else still runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from jointcampaign.errors import Problem, UserInputError
+from jointcampaign.spec.checks import consistency_problems
+from jointcampaign.spec.load import LoadedCampaign, load_campaign
+from jointcampaign.spec.models import Deliverable
+
+COPY_DIR = "copy"
+VIDEO_DIR = "video"
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm"}
+SUBTITLE_SUFFIXES = {".srt", ".vtt"}
+
+PairCheck = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A deliverable its owner has not supplied yet; the run goes on without it."""
+
+    partner: str
+    deliverable: str
+    message: str
+    fix: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"partner": self.partner, "deliverable": self.deliverable, "message": self.message, "fix": self.fix}
+
+
+@dataclass
+class ValidationReport:
+    folder: Path
+    loaded: LoadedCampaign | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    blockers: list[Blocker] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.loaded is not None and not self.errors
+
+    def require_ok(self) -> LoadedCampaign:
+        if not self.ok or self.loaded is None:
+            raise UserInputError(self.errors)
+        return self.loaded
+
+
+def validate_campaign(folder: Path, has_model: PairCheck, assets_dir: Path | None = None) -> ValidationReport:
+    """`has_model(source, target)` says whether a translation model (direct or pivot) is installed."""
+    report = ValidationReport(folder=folder)
+    try:
+        loaded, problems = load_campaign(folder, assets_dir)
+    except UserInputError as exc:
+        report.errors.extend(exc.problems)
+        return report
+    report.loaded = loaded
+    report.errors.extend(problems)
+    report.errors.extend(consistency_problems(loaded))
+    report.errors.extend(_brand_kit_problems(loaded))
+    report.errors.extend(_language_problems(loaded, has_model))
+    report.errors.extend(_unowned_file_problems(loaded))
+    for deliverable in loaded.campaign.deliverables:
+        errors, blockers = _deliverable_files(loaded, deliverable)
+        report.errors.extend(errors)
+        report.blockers.extend(blockers)
+    for problem in list(report.errors):
+        if problem.severity == "warning":
+            report.errors.remove(problem)
+            report.warnings.append(problem)
+    return report
+
+
+def _brand_kit_problems(loaded: LoadedCampaign) -> Iterator[Problem]:
+    for kit in loaded.brand_kits.values():
+        logo = kit.logo_path
+        line = kit.document.line_of(("logo",))
+        if not logo.is_file():
+            yield Problem(
+                file=kit.document.path,
+                line=line,
+                field="logo",
+                message=f"logo file {logo} not found",
+                fix=f"put the partner's logo (PNG with transparency) at {logo}, or point logo: at it",
+            )
+            continue
+        try:
+            with Image.open(logo) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            yield Problem(
+                file=kit.document.path,
+                line=line,
+                field="logo",
+                message=f"logo {logo.name} does not open as an image ({exc})",
+                fix="export the logo again as PNG",
+            )
+
+
+def _language_problems(loaded: LoadedCampaign, has_model: PairCheck) -> Iterator[Problem]:
+    campaign = loaded.campaign
+    source = campaign.source_language
+    for index, language in enumerate(campaign.languages):
+        if language != source and not has_model(source, language):
+            yield Problem(
+                file=loaded.campaign_file,
+                line=loaded.document.line_of(("languages", index)),
+                field=f"languages[{index}]",
+                message=f"no translation model installed for {source}→{language}",
+                fix=(
+                    f"install one: `jointcampaign models install FILE.argosmodel` "
+                    f"(or `jointcampaign models install --from-index {source} {language}`); "
+                    "the demo languages are installed by `make demo-models`"
+                ),
+            )
+
+
+def _unowned_file_problems(loaded: LoadedCampaign) -> Iterator[Problem]:
+    """Every copy piece and video in the folder must have an owner, or nobody is accountable for it."""
+    declared = {d.source for d in loaded.campaign.deliverables if d.source}
+    declared |= {d.subtitles for d in loaded.campaign.deliverables if d.subtitles}
+    candidates = [
+        *sorted((loaded.folder / COPY_DIR).glob("*.md")),
+        *sorted(p for p in (loaded.folder / VIDEO_DIR).glob("*") if p.suffix.lower() in VIDEO_SUFFIXES),
+    ]
+    for path in candidates:
+        relative = path.relative_to(loaded.folder).as_posix()
+        if relative not in declared:
+            yield Problem(
+                file=path,
+                message="has no owner: it is not listed under deliverables",
+                fix=(
+                    f"add to campaign.yaml under deliverables: an entry with 'source: {relative}', "
+                    "an owner and a due date (or remove the file)"
+                ),
+            )
+
+
+def _deliverable_files(loaded: LoadedCampaign, item: Deliverable) -> tuple[list[Problem], list[Blocker]]:
+    errors: list[Problem] = []
+    blockers: list[Blocker] = []
+    for relative in (item.source, item.subtitles):
+        if not relative:
+            continue
+        path = loaded.folder / relative
+        if not path.is_file():
+            blockers.append(
+                Blocker(
+                    partner=item.owner,
+                    deliverable=item.id,
+                    message=f"{relative} has not been supplied yet (due {item.due.isoformat()})",
+                    fix=f"{loaded.partner_name(item.owner)} puts the file at {path}",
+                )
+            )
+            continue
+        errors.extend(_content_problems(path, item))
+    return errors, blockers
+
+
+def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in VIDEO_SUFFIXES:
+            from jointcampaign.media.probe import probe
+
+            info = probe(path)
+            if info.width <= 0 or info.height <= 0:
+                return [Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")]
+        elif suffix in SUBTITLE_SUFFIXES:
+            from jointcampaign.subtitles.reader import read_subtitles
+
+            document = read_subtitles(path)
+            return list(document.warnings)
+        elif suffix == ".md":
+            path.read_text(encoding="utf-8-sig")
+    except UserInputError as exc:
+        return exc.problems
+    except UnicodeDecodeError as exc:
+        return [Problem(file=path, message=f"is not UTF-8 text ({exc.reason})", fix="save the file as UTF-8")]
+    return []
