@@ -1,0 +1,1 @@
+"""Prefect flows: thin tasks, one per side effect, each calling the jointcampaign core."""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Everything the project needs on a fresh Debian machine, idempotent: a second run takes seconds.
+#   Debian packages: ffmpeg (ffprobe), Noto fonts for every script we render, Chromium (portal tests),
+#   iproute2/util-linux (offline test), PostgreSQL (production-like Prefect test).
+#   Python: .venv with torch (CPU build, installed first) and the pinned, verified-together versions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(ffmpeg fonts-noto-core fonts-noto-cjk chromium iproute2 util-linux postgresql)
+PYTHON=${PYTHON:-python3}
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> Installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+stamp=.venv/.installed-$(cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "==> Creating .venv with pinned Python packages (about a minute)"
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  # torch first and exactly: an unpinned torch would pull a multi-GB CUDA build.
+  .venv/bin/pip install -q torch==2.13.0
+  .venv/bin/pip install -q -r requirements.lock
+  .venv/bin/pip install -q --no-deps -e .
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+echo "==> Python environment ready (.venv)"

@@ -1,0 +1,217 @@
+"""The `jointcampaign` command: a thin layer over the library and the Prefect flow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from jointcampaign import __version__
+from jointcampaign.cli_support import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    console,
+    err_console,
+    print_problems,
+    settings,
+    split_list,
+    user_errors,
+)
+from jointcampaign.validation import ValidationReport, validate_campaign
+
+app = typer.Typer(
+    name="jointcampaign",
+    help=(
+        "Turn one joint campaign folder into localized, co-branded deliverables for each partner, offline.\n\n"
+        "Typical session:\n\n"
+        "  jointcampaign new campaigns/spring --partners corner-cafe,rosas-flowers --languages es,vi\n\n"
+        "  jointcampaign validate campaigns/spring\n\n"
+        "  jointcampaign run campaigns/spring --out out\n\n"
+        "Exit codes: 0 ok, 1 the run failed (or partly failed), 2 bad input (the message says what to fix)."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _mount_subcommands() -> None:
+    from jointcampaign.cli_models import models_app
+
+    app.add_typer(models_app, name="models", help="List, install, build and remove translation models.")
+    for module, attribute, name, text in (
+        ("jointcampaign.cli_bundle", "bundle_app", "bundle", "Check bundles: every checksum and file."),
+        ("jointcampaign.cli_portal", "portal_app", "portal", "Serve bundles to partners; manage their links."),
+        ("jointcampaign.cli_subtitles", "subtitles_app", "subtitles", "Check and translate subtitle files."),
+    ):
+        try:
+            sub = getattr(__import__(module, fromlist=[attribute]), attribute)
+        except ImportError:
+            continue
+        app.add_typer(sub, name=name, help=text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"jointcampaign {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Joint campaigns for small businesses, localized offline."""
+
+
+def _validate(folder: Path) -> ValidationReport:
+    from jointcampaign.translate.model_store import has_pair
+
+    models_dir = settings().models_dir
+    return validate_campaign(folder, lambda source, target: has_pair(models_dir, source, target))
+
+
+@app.command()
+def new(
+    folder: Annotated[Path, typer.Argument(help="Folder to create, e.g. campaigns/spring-2027.")],
+    partners: Annotated[str, typer.Option(help="Partner ids, comma-separated: corner-cafe,rosas-flowers.")],
+    languages: Annotated[
+        str | None, typer.Option(help="Target languages (BCP 47), comma-separated. Default: every installed model.")
+    ] = None,
+) -> None:
+    """Create a campaign folder that validates, with a brand kit for each new partner.
+
+    Example: jointcampaign new campaigns/spring --partners corner-cafe,rosas-flowers --languages es,vi
+    """
+    from jointcampaign.scaffold import scaffold_campaign
+    from jointcampaign.translate.model_store import list_models
+
+    with user_errors():
+        wanted = split_list(languages)
+        if not wanted:
+            installed = list_models(settings().models_dir)
+            wanted = sorted({m.to_code for m in installed if m.from_code == "en"}) or ["es"]
+            wanted = ["zh-Hans" if code == "zh" else code for code in wanted]
+        result = scaffold_campaign(folder, split_list(partners), wanted, dt.date.today())
+    console.print(f"[green]Created[/] {result.folder}")
+    for kit in result.created_kits:
+        console.print(f"[green]Created brand kit[/] {kit} (replace logo.png with the partner's logo)")
+    console.print(f"Next: edit {folder / 'campaign.yaml'}, then run [bold]jointcampaign validate {folder}[/]")
+
+
+@app.command()
+def validate(
+    folder: Annotated[Path, typer.Argument(help="The campaign folder, e.g. campaigns/demo-cafe-florist.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")] = False,
+) -> None:
+    """Check a campaign folder and every file it names; report ALL problems at once.
+
+    Each problem names the file, the line, the field, what is wrong and how to fix it.
+    Files a partner has not supplied yet are listed as blockers for that partner; they do not fail validation.
+    Exit code 2 when something must be fixed.
+    """
+    with user_errors():
+        report = _validate(folder)
+    if as_json:
+        console.print_json(json.dumps(_report_dict(report)))
+    else:
+        _print_report(report)
+    if not report.ok:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def run(
+    folder: Annotated[Path, typer.Argument(help="The campaign folder.")],
+    out: Annotated[Path, typer.Option(help="Where the bundles go: OUT/<campaign>/<partner>.zip.")] = Path("out"),
+    languages: Annotated[
+        str | None, typer.Option(help="Only these campaign languages, comma-separated (e.g. es,ar).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Validate, translate, render and bundle, here and now (a Prefect flow run in this process).
+
+    Example: jointcampaign run campaigns/demo-cafe-florist --out out --languages es,ar
+    """
+    with user_errors():
+        report = _validate(folder)
+        if not report.ok:
+            print_problems(report.errors, "The campaign cannot run yet")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if not verbose:
+            os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        from jointcampaign.cli_progress import run_with_progress
+
+        summary = run_with_progress(folder, out, split_list(languages))
+    tree = Tree(f"[bold]{summary.out_dir}[/]")
+    for partner, zip_path in summary.bundles.items():
+        branch = tree.add(f"[green]{zip_path.name}[/]  ({zip_path.stat().st_size / 1e6:.1f} MB)")
+        bag = zip_path.with_suffix("")
+        for sub in sorted((bag / "data").iterdir()):
+            branch.add(f"{partner}/data/{sub.name}{'/' if sub.is_dir() else ''}")
+    console.print(tree)
+    for failure in summary.failures:
+        err_console.print(f"[red]✗ {failure.stage} {failure.language or ''} {failure.partner or ''}:[/] "
+                          f"{failure.message}", highlight=False)
+    if summary.blockers:
+        console.print(f"[yellow]{summary.blockers} blocker(s): see brief.html and qc.html in each bundle.[/]")
+    if summary.failures:
+        raise typer.Exit(EXIT_FAILED)
+    console.print(f"[bold green]Done.[/] Bundles: {summary.out_dir}")
+
+
+def _print_report(report: ValidationReport) -> None:
+    loaded = report.loaded
+    if loaded is not None:
+        campaign = loaded.campaign
+        table = Table(title=f"{campaign.title} ({loaded.slug})", show_header=False)
+        table.add_row("Partners", ", ".join(f"{loaded.partner_name(p)} ({p})" for p in campaign.partner_ids))
+        table.add_row("Languages", f"{campaign.source_language} → {', '.join(campaign.languages)}")
+        table.add_row("Cuts", ", ".join(campaign.cuts.aspects))
+        table.add_row("Offers", ", ".join(f"{o.code} ({o.discount} at {o.honoured_by})" for o in campaign.offers))
+        console.print(table)
+        owners = Table(title="Deliverables")
+        for column in ("Deliverable", "Kind", "Owner", "Due", "Status"):
+            owners.add_column(column)
+        blocked = {b.deliverable for b in report.blockers}
+        for item in campaign.deliverables:
+            status = "[yellow]missing[/]" if item.id in blocked else "[green]ok[/]"
+            owners.add_row(item.id, item.kind, loaded.partner_name(item.owner), item.due.isoformat(), status)
+        console.print(owners)
+        for blocker in report.blockers:
+            console.print(f"[yellow]Blocker for {blocker.partner}:[/] {blocker.deliverable}: {blocker.message}")
+    print_problems(report.warnings + report.errors)
+    if report.ok:
+        console.print("[bold green]Valid.[/] Run it with: jointcampaign run " + str(report.folder))
+
+
+def _report_dict(report: ValidationReport) -> dict[str, object]:
+    loaded = report.loaded
+    return {
+        "ok": report.ok,
+        "folder": str(report.folder),
+        "campaign": loaded.slug if loaded else None,
+        "partners": loaded.campaign.partner_ids if loaded else [],
+        "languages": loaded.campaign.languages if loaded else [],
+        "cuts": list(loaded.campaign.cuts.aspects) if loaded else [],
+        "errors": [p.as_dict() for p in report.errors],
+        "warnings": [p.as_dict() for p in report.warnings],
+        "blockers": [b.as_dict() for b in report.blockers],
+    }
+
+
+def main() -> None:
+    _mount_subcommands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""Run the flow in this process with a Rich progress display fed by the core's progress reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from jointcampaign import progress
+from jointcampaign.cli_support import console
+
+if TYPE_CHECKING:
+    from flows.localize_campaign import RunSummary
+
+
+def run_with_progress(folder: Path, out: Path, languages: list[str]) -> RunSummary:
+    from flows.localize_campaign import localize_campaign
+
+    bars: dict[tuple[str, str], TaskID] = {}
+    with Progress(
+        TextColumn("[bold]{task.fields[stage]:<10}[/] {task.description:<28}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>5.0f}%"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as display:
+
+        def listener(stage: str, step: str, done: float, total: float) -> None:
+            key = (stage, step)
+            if key not in bars:
+                bars[key] = display.add_task(step, total=total, stage=stage)
+            display.update(bars[key], completed=done, total=total)
+
+        progress.attach(listener)
+        try:
+            return localize_campaign(campaign_dir=folder, out_dir=out, languages=languages or None)
+        finally:
+            progress.attach(None)

@@ -1,0 +1,64 @@
+"""Shared CLI plumbing: one console, settings built once, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from jointcampaign.errors import JointCampaignError, Problem, ToolMissingError, UserInputError
+from jointcampaign.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def settings() -> Settings:
+    """Settings for this process, with argostranslate pointed at our model folder before it loads."""
+    built = Settings.from_env()
+    built.export_to_environment()
+    return built
+
+
+def print_problems(problems: list[Problem], title: str = "Problems") -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        err_console.print(f"[bold red]{title}: {len(errors)} to fix[/]")
+        for problem in errors:
+            _print_problem(problem, "red")
+    for problem in warnings:
+        _print_problem(problem, "yellow")
+
+
+def _print_problem(problem: Problem, colour: str) -> None:
+    where = problem.location() + (f" [{problem.field}]" if problem.field else "")
+    err_console.print(f"[{colour}]✗[/] [bold]{where}[/]", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(f"    {problem.message}", highlight=False, markup=False, soft_wrap=True)
+    err_console.print(f"    [dim]fix:[/] {problem.fix}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Bad input → its problems and exit 2; a missing tool → how to install it, exit 2; a failed stage → exit 1."""
+    try:
+        yield
+    except UserInputError as exc:
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except ToolMissingError as exc:
+        err_console.print(f"[bold red]Missing:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except JointCampaignError as exc:
+        err_console.print(f"[bold red]Failed:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+def split_list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]

@@ -1,0 +1,162 @@
+"""A validated campaign turned into the list of things to make, and the core steps that make them.
+
+Each step is a plain function (the Prefect flow wraps each in a task); none imports Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from jointcampaign import __version__
+from jointcampaign.errors import Problem, UserInputError
+from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, source_hash, stage_payload
+from jointcampaign.pipeline.copy_stage import translate_copy_piece
+from jointcampaign.pipeline.layout import OutputLayout
+from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, SubtitleOutcome
+from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
+from jointcampaign.progress import reporter
+from jointcampaign.settings import Settings
+from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.spec.models import Deliverable
+from jointcampaign.translate.protocol import Translator
+from jointcampaign.validation import Blocker, ValidationReport
+
+
+@dataclass
+class RunPlan:
+    loaded: LoadedCampaign
+    layout: OutputLayout
+    languages: list[str]
+    blockers: list[Blocker] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def source_language(self) -> str:
+        return self.loaded.campaign.source_language
+
+    @property
+    def partners(self) -> list[str]:
+        return self.loaded.campaign.partner_ids
+
+    @property
+    def aspects(self) -> list[str]:
+        return list(self.loaded.campaign.cuts.aspects)
+
+    def _supplied(self, item: Deliverable) -> bool:
+        blocked = {b.deliverable for b in self.blockers}
+        return item.id not in blocked
+
+    def copy_pieces(self) -> list[Deliverable]:
+        return [d for d in self.loaded.campaign.deliverables if d.kind == "copy" and self._supplied(d)]
+
+    def videos(self) -> list[Deliverable]:
+        return [d for d in self.loaded.campaign.deliverables if d.kind == "video" and self._supplied(d)]
+
+
+def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | None = None) -> RunPlan:
+    loaded = report.require_ok()
+    wanted = list(loaded.campaign.languages)
+    if languages:
+        unknown = [lang for lang in languages if lang not in wanted]
+        if unknown:
+            raise UserInputError.single(
+                loaded.campaign_file,
+                f"--languages names {', '.join(unknown)}, which the campaign does not list",
+                f"choose from {', '.join(wanted)}, or add them to languages: in campaign.yaml",
+                field="languages",
+            )
+        wanted = [lang for lang in wanted if lang in languages]
+    videos = [d for d in loaded.campaign.deliverables if d.kind == "video"]
+    if len(videos) > 1:
+        raise UserInputError(
+            [Problem(file=loaded.campaign_file, field="deliverables", line=loaded.document.line_of(("deliverables",)),
+                     message="this version renders one video per campaign, and the campaign lists "
+                     f"{len(videos)}", fix="keep one video deliverable; put other videos in their own campaign")]
+        )
+    return RunPlan(loaded=loaded, layout=OutputLayout(out_dir, loaded.slug), languages=wanted,
+                   blockers=list(report.blockers))
+
+
+def translate_copy(plan: RunPlan, language: str, translator: Translator) -> CopyOutcome:
+    pieces: dict[str, Path] = {}
+    notes: list[str] = []
+    items = plan.copy_pieces()
+    update = reporter("copy", language)
+    for done, item in enumerate(items):
+        assert item.source is not None  # checked by validation
+        result = translate_copy_piece(
+            plan.loaded.folder / item.source, item.id, translator, plan.source_language, language,
+            plan.layout.copy_dir(language),
+        )
+        pieces[item.id] = result.path
+        notes.extend(result.notes)
+        update((done + 1) / len(items))
+    return CopyOutcome(language=language, pieces=pieces, notes=tuple(dict.fromkeys(notes)))
+
+
+def translate_subtitles(plan: RunPlan, language: str, translator: Translator) -> SubtitleOutcome | None:
+    video = next((v for v in plan.videos() if v.subtitles), None)
+    if video is None or video.subtitles is None:
+        return None
+    source = plan.loaded.folder / video.subtitles
+    if not source.is_file():
+        return None
+    result = translate_subtitle_file(
+        source, translator, plan.source_language, language,
+        plan.layout.subtitle_file(language, ".srt"), plan.layout.subtitle_file(language, ".vtt"),
+    )
+    reporter("subtitles", language)(1.0)
+    return SubtitleOutcome(language=language, deliverable=video.id, srt=result.srt, vtt=result.vtt,
+                           cue_count=len(result.cues), notes=result.notes)
+
+
+def render_cut(plan: RunPlan, partner: str, language: str, aspect: str, subtitles: SubtitleOutcome,
+               settings: Settings) -> CutOutcome:
+    from jointcampaign.render.cut import CutRequest
+    from jointcampaign.render.cut import render_cut as render
+    from jointcampaign.subtitles.reader import read_subtitles
+
+    video = next(v for v in plan.videos() if v.id == subtitles.deliverable)
+    assert video.source is not None
+    kits = plan.loaded.brand_kits
+    ordered = [partner, *(p for p in plan.partners if p != partner)]
+    request = CutRequest(
+        source=plan.loaded.folder / video.source,
+        cues=read_subtitles(subtitles.srt).cues,
+        language=language,
+        aspect=aspect,
+        height=settings.render_height,
+        logos=[kits[p].logo_path for p in ordered],
+        brand_colour=kits[partner].kit.colours.primary,
+        out=plan.layout.cut_file(partner, language, aspect),
+        preset=settings.video_preset,
+        crf=settings.video_crf,
+        threads=settings.threads,
+    )
+    result = render(request, progress=reporter("render", f"{partner} {language} {aspect}"))
+    poster = plan.layout.poster_file(partner, language, aspect)
+    poster.parent.mkdir(parents=True, exist_ok=True)
+    result.poster_path.replace(poster)
+    return CutOutcome(partner=partner, language=language, aspect=aspect, path=result.path, poster=poster,
+                      probe=asdict(result.info))
+
+
+def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> PartnerBundle:
+    from jointcampaign.bundle.bag import BagInfo, build_bundle
+
+    payload = stage_payload(plan.loaded, plan.layout, partner, plan.languages, outcome, plan.blockers, plan.today)
+    info = BagInfo(
+        campaign=plan.loaded.slug,
+        partner=partner,
+        languages=plan.languages,
+        generator=f"jointcampaign {__version__}",
+        source_hash=source_hash(plan.loaded),
+        source_epoch=source_epoch(plan.loaded),
+    )
+    bag_dir = plan.layout.bag_dir(partner)
+    zip_path = plan.layout.zip_file(partner)
+    build_bundle(payload, bag_dir, zip_path, info)
+    reporter("bundle", partner)(1.0)
+    return PartnerBundle(partner=partner, bag_dir=bag_dir, zip_path=zip_path)

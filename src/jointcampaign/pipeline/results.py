@@ -1,0 +1,56 @@
+"""What each stage hands to the next: paths and small facts, never bytes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    language: str
+    pieces: dict[str, Path]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubtitleOutcome:
+    language: str
+    deliverable: str
+    srt: Path
+    vtt: Path
+    cue_count: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CutOutcome:
+    partner: str
+    language: str
+    aspect: str
+    path: Path
+    poster: Path
+    probe: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StageFailure:
+    stage: str
+    message: str
+    language: str | None = None
+    partner: str | None = None
+    aspect: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RunOutcome:
+    """Everything a run produced, for the bundles, the QC report and the CLI's summary."""
+
+    copies: list[CopyOutcome] = field(default_factory=list)
+    subtitles: list[SubtitleOutcome] = field(default_factory=list)
+    cuts: list[CutOutcome] = field(default_factory=list)
+    failures: list[StageFailure] = field(default_factory=list)

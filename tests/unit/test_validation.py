@@ -1,0 +1,143 @@
+"""Validation of broken campaign folders: every problem at once, each with file, line, field and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jointcampaign.errors import Problem
+from jointcampaign.validation import ValidationReport, validate_campaign
+
+
+def all_models(source: str, target: str) -> bool:
+    return True
+
+
+def validate(folder: Path) -> ValidationReport:
+    return validate_campaign(folder, all_models)
+
+
+def edit(folder: Path, old: str, new: str) -> None:
+    path = folder / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in campaign.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(folder: Path, needle: str) -> int:
+    lines = (folder / "campaign.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def only(problems: list[Problem], text: str) -> Problem:
+    matching = [p for p in problems if text in p.message]
+    assert len(matching) == 1, [p.render() for p in problems]
+    return matching[0]
+
+
+def test_demo_campaign_is_valid_and_missing_review_is_a_blocker(campaign_copy: Path) -> None:
+    report = validate(campaign_copy)
+    assert report.ok, [p.render() for p in report.errors]
+    assert [(b.partner, b.deliverable) for b in report.blockers] == [("corner-cafe", "review-es")]
+
+
+def test_bad_yaml_syntax_names_the_line(campaign_copy: Path) -> None:
+    edit(campaign_copy, "languages: [es, vi, ar, hi, zh-Hans]", "languages: [es, vi, ar, hi, zh-Hans")
+    report = validate(campaign_copy)
+    assert not report.ok
+    problem = only(report.errors, "not valid YAML")
+    assert problem.file == campaign_copy / "campaign.yaml"
+    assert problem.line is not None and problem.line >= line_of(campaign_copy, "languages: [es")
+    assert "indentation" in problem.fix
+
+
+def test_unknown_field_lists_the_allowed_ones(campaign_copy: Path) -> None:
+    edit(campaign_copy, "    honoured_by: rosas-flowers\n", "    honoured_by: rosas-flowers\n    honored_at: x\n")
+    problem = only(validate(campaign_copy).errors, "unknown field 'honored_at'")
+    assert problem.field == "offers[0].honored_at"
+    assert problem.line == line_of(campaign_copy, "honored_at")
+    assert "honoured_by" in problem.fix
+
+
+def test_missing_logo(campaign_copy: Path) -> None:
+    logo = campaign_copy.parents[1] / "assets/partners/rosas-flowers/logo.png"
+    logo.unlink()
+    problem = only(validate(campaign_copy).errors, "logo file")
+    assert problem.file == logo.parent / "brand.yaml"
+    assert problem.line == 5 and problem.field == "logo"
+    assert str(logo) in problem.fix
+
+
+def test_logo_that_is_not_an_image(campaign_copy: Path) -> None:
+    (campaign_copy.parents[1] / "assets/partners/corner-cafe/logo.png").write_bytes(b"not a png")
+    assert "does not open as an image" in only(validate(campaign_copy).errors, "does not open").message
+
+
+def test_split_that_does_not_sum_to_100(campaign_copy: Path) -> None:
+    edit(campaign_copy, "revenue: {corner-cafe: 60, rosas-flowers: 40}", "revenue: {corner-cafe: 60, rosas-flowers: 30}")
+    problem = only(validate(campaign_copy).errors, "sums to 90%")
+    assert problem.field == "split.revenue"
+    assert problem.line == line_of(campaign_copy, "revenue: {")
+    assert "100" in problem.fix
+
+
+def test_offer_naming_an_unknown_partner(campaign_copy: Path) -> None:
+    edit(campaign_copy, "    honoured_by: rosas-flowers\n", "    honoured_by: bakery\n")
+    problem = only(validate(campaign_copy).errors, "'bakery'")
+    assert problem.field == "offers[0].honoured_by"
+    assert problem.line == line_of(campaign_copy, "honoured_by: bakery")
+    assert "corner-cafe" in problem.fix
+
+
+def test_unreadable_video(campaign_copy: Path) -> None:
+    (campaign_copy / "video/main.mp4").write_bytes(b"\x00\x01 this is not a video" * 100)
+    problems = [p for p in validate(campaign_copy).errors if p.file == campaign_copy / "video/main.mp4"]
+    assert problems, "an unreadable video must be reported"
+    assert "MP4" in problems[0].fix
+
+
+def test_unknown_language_code(campaign_copy: Path) -> None:
+    edit(campaign_copy, "languages: [es, vi, ar, hi, zh-Hans]", "languages: [es, vi, klingon, hi]")
+    problem = only(validate(campaign_copy).errors, "'klingon' is not a BCP 47")
+    assert problem.field == "languages[2]"
+    assert problem.line == line_of(campaign_copy, "klingon")
+    assert "zh-Hans" in problem.fix
+
+
+def test_missing_translation_model_says_how_to_install(campaign_copy: Path) -> None:
+    report = validate_campaign(campaign_copy, lambda source, target: target != "vi")
+    problem = only(report.errors, "no translation model installed for en→vi")
+    assert "jointcampaign models install" in problem.fix
+
+
+def test_every_problem_is_reported_at_once(campaign_copy: Path) -> None:
+    edit(campaign_copy, "cost: {corner-cafe: 50, rosas-flowers: 50}", "cost: {corner-cafe: 50, rosas-flowers: 40}")
+    edit(campaign_copy, "    for_customers_of: rosas-flowers\n", "    for_customers_of: bakery\n")
+    edit(campaign_copy, "check_in: weekly", "check_in: daily\ncolour: blue")
+    (campaign_copy.parents[1] / "assets/partners/corner-cafe/logo.png").unlink()
+    (campaign_copy / "copy/extra.md").write_text("Hello\n", encoding="utf-8")
+    messages = [p.message for p in validate(campaign_copy).errors]
+    for expected in ("sums to 90%", "'bakery'", "unknown field 'colour'", "'daily' is not allowed", "logo file",
+                     "has no owner"):
+        assert any(expected in m for m in messages), (expected, messages)
+
+
+def test_partner_without_brand_kit(campaign_copy: Path) -> None:
+    edit(campaign_copy, "  - id: rosas-flowers\n", "  - id: rosas-flower\n")
+    problem = only(validate(campaign_copy).errors, "has no brand kit")
+    assert problem.field == "partners[1].id"
+
+
+def test_missing_deliverable_file_is_a_blocker_not_an_error(campaign_copy: Path) -> None:
+    (campaign_copy / "copy/flyer.md").unlink()
+    report = validate(campaign_copy)
+    assert report.ok
+    assert ("corner-cafe", "flyer") in [(b.partner, b.deliverable) for b in report.blockers]
+
+
+@pytest.mark.parametrize("date", ["2026-13-01", "next week"])
+def test_bad_dates(campaign_copy: Path, date: str) -> None:
+    edit(campaign_copy, "expires: 2026-12-31", f"expires: {date}")
+    problem = only(validate(campaign_copy).errors, "is not a date")
+    assert "YYYY-MM-DD" in problem.fix
