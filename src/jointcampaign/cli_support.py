@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from jointcampaign.errors import JointCampaignError, Problem, ToolMissingError, UserInputError
 from jointcampaign.settings import Settings
@@ -39,9 +40,9 @@ def print_problems(problems: list[Problem], title: str = "Problems") -> None:
 
 def _print_problem(problem: Problem, colour: str) -> None:
     where = problem.location() + (f" [{problem.field}]" if problem.field else "")
-    err_console.print(f"[{colour}]✗[/] [bold]{where}[/]", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(f"[{colour}]✗[/] [bold]{escape(where)}[/]", highlight=False, soft_wrap=True)
     err_console.print(f"    {problem.message}", highlight=False, markup=False, soft_wrap=True)
-    err_console.print(f"    [dim]fix:[/] {problem.fix}", highlight=False, soft_wrap=True)
+    err_console.print(f"    [dim]fix:[/] {escape(problem.fix)}", highlight=False, soft_wrap=True)
 
 
 @contextmanager

@@ -44,9 +44,11 @@ class Settings:
         settings = cls()
         if home := env.get(ENV_PREFIX + "HOME"):
             settings = replace(settings, home=Path(home).expanduser())
+        numbers: dict[str, int] = {}
         for name in ("threads", "beam_size", "render_height", "video_crf"):
             if raw := env.get(ENV_PREFIX + name.upper()):
-                settings = replace(settings, **{name: _positive_int(name, raw)})
+                numbers[name] = _positive_int(name, raw)
+        settings = replace(settings, **numbers)
         if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
             settings = replace(settings, video_preset=preset)
         return settings

@@ -9,9 +9,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from jointcampaign import __version__
 from jointcampaign.errors import Problem, UserInputError
-from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, source_hash, stage_payload
+from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, stage_payload
 from jointcampaign.pipeline.copy_stage import translate_copy_piece
 from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, SubtitleOutcome
@@ -144,17 +143,10 @@ def render_cut(plan: RunPlan, partner: str, language: str, aspect: str, subtitle
 
 
 def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> PartnerBundle:
-    from jointcampaign.bundle.bag import BagInfo, build_bundle
+    from jointcampaign.bundle.bag import BagInfo, build_bundle, read_payload_manifest
 
     payload = stage_payload(plan.loaded, plan.layout, partner, plan.languages, outcome, plan.blockers, plan.today)
-    info = BagInfo(
-        campaign=plan.loaded.slug,
-        partner=partner,
-        languages=plan.languages,
-        generator=f"jointcampaign {__version__}",
-        source_hash=source_hash(plan.loaded),
-        source_epoch=source_epoch(plan.loaded),
-    )
+    info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)
     zip_path = plan.layout.zip_file(partner)
     build_bundle(payload, bag_dir, zip_path, info)

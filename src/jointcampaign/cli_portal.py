@@ -1,0 +1,202 @@
+"""`jointcampaign portal ...`: serve bundles to partners and manage their personal links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Column, Table
+from rich.text import Text
+
+from jointcampaign.cli_support import EXIT_BAD_INPUT, console, err_console, user_errors
+from jointcampaign.errors import UserInputError
+from jointcampaign.settings import Settings
+
+portal_app = typer.Typer(help="Serve bundles to partners; manage their personal links.", no_args_is_help=True)
+token_app = typer.Typer(help="Create, list and withdraw partners' personal links.", no_args_is_help=True)
+portal_app.add_typer(token_app, name="token")
+
+OutOption = Annotated[
+    Path,
+    typer.Option("--out", envvar="JOINTCAMPAIGN_OUT", help="The output folder: OUT/<campaign>/<partner>/."),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar="JOINTCAMPAIGN_PORTAL_DB",
+        help="SQLite file for link hashes and the audit log (default: JOINTCAMPAIGN_HOME/portal.sqlite3).",
+    ),
+]
+
+
+def _db(db: Path | None) -> Path:
+    return db if db is not None else Settings.from_env().home / "portal.sqlite3"
+
+
+def _add_row(table: Table, *values: str) -> None:
+    # cells hold partner-supplied text: show it literally, never as rich markup
+    table.add_row(*(Text(value) for value in values))
+
+
+def _when(epoch: float | None) -> str:
+    if epoch is None:
+        return "—"
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@portal_app.command()
+def serve(
+    out: OutOption = Path("out"),
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; keep loopback unless behind HTTPS.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the output folder to partners; each sees only their own bundles (Ctrl+C stops)."""
+    import uvicorn
+
+    from jointcampaign.portal import create_app
+    from jointcampaign.portal.logs import uvicorn_log_config
+
+    with user_errors():
+        if not out.is_dir():
+            raise UserInputError.single(
+                out, "the output folder does not exist", "run `jointcampaign run` first"
+            )
+        if not _is_loopback(host):
+            err_console.print(
+                f"[yellow]Serving on {host} over plain HTTP: links travel unencrypted. "
+                "Put the portal behind an HTTPS proxy for anything but a local network.[/]",
+                highlight=False,
+            )
+        app = create_app(out, _db(db))
+    err_console.print(f"Portal for {out.resolve()} on http://{host}:{port}/", highlight=False, markup=False)
+    uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config(), server_header=False)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@token_app.command("create")
+def token_create(
+    partner: Annotated[str, typer.Argument(help="Partner id (as in campaign.yaml).")],
+    campaign: Annotated[str | None, typer.Option(help="Limit the link to one campaign slug.")] = None,
+    expires: Annotated[str, typer.Option(help="Lifetime: 90m, 12h, 30d or 2w.")] = "30d",
+    base_url: Annotated[str, typer.Option(help="Where partners reach the portal.")] = "http://127.0.0.1:8000",
+    out: OutOption = Path("out"),
+    db: DbOption = None,
+) -> None:
+    """Create a personal link for PARTNER and print it (the link is shown only this once)."""
+    from jointcampaign.portal.tokens import TokenStore, parse_lifetime
+
+    with user_errors():
+        lifetime = parse_lifetime(expires)
+        issued = TokenStore(_db(db)).create(partner, campaign, lifetime)
+    scope = f"campaign {campaign}" if campaign else "all their campaigns"
+    bag_glob = f"{campaign or '*'}/{partner}/bagit.txt"
+    if not any(out.glob(bag_glob)):
+        err_console.print(
+            f"[yellow]No bundle for {partner} in {escape(str(out))} yet; the link works once it does.[/]",
+            highlight=False,
+        )
+    typer.echo(f"{base_url.rstrip('/')}/t/{issued.token}")
+    valid_until = _when(issued.record.expires_at)
+    err_console.print(
+        f"Link {issued.record.token_id} for {partner} ({scope}), valid until {valid_until}.\n"
+        f"Withdraw it with: jointcampaign portal token revoke {issued.record.token_id}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token: Annotated[
+        str | None, typer.Argument(help="Link id (from `token list`), the token or the link.")
+    ] = None,
+    partner: Annotated[str | None, typer.Option(help="Withdraw every link of this partner instead.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Withdraw a link at once; open pages stop working on their next request."""
+    from jointcampaign.portal.tokens import TokenStore
+
+    store = TokenStore(_db(db))
+    if (token is None) == (partner is None):
+        err_console.print("[red]Give either a link id or --partner.[/]")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if partner is not None:
+        console.print(f"Withdrew {store.revoke_partner(partner)} link(s) of {partner}.", highlight=False)
+        return
+    assert token is not None
+    if not store.revoke(token):
+        err_console.print("[red]No active link with that id.[/] See `jointcampaign portal token list`.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    console.print("Link withdrawn.")
+
+
+@token_app.command("list")
+def token_list(
+    partner: Annotated[str | None, typer.Option(help="Only this partner's links.")] = None,
+    db: DbOption = None,
+) -> None:
+    """List links (ids, scope, expiry, status); the tokens themselves are never stored."""
+    import time
+
+    from jointcampaign.portal.tokens import TokenStore
+
+    table = Table(Column("id", no_wrap=True), "partner", "campaign", "created", "expires", "status")
+    now = time.time()
+    for record in TokenStore(_db(db)).records(partner):
+        status = "withdrawn" if record.revoked_at else "expired" if record.expires_at <= now else "active"
+        _add_row(
+            table,
+            record.token_id,
+            record.partner,
+            record.campaign or "(all)",
+            _when(record.created_at),
+            _when(record.expires_at),
+            status,
+        )
+    console.print(table)
+
+
+@portal_app.command()
+def audit(
+    partner: Annotated[str | None, typer.Option(help="Only this partner.")] = None,
+    campaign: Annotated[str | None, typer.Option(help="Only this campaign slug.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many of the newest entries.")] = 100,
+    db: DbOption = None,
+) -> None:
+    """Print who opened and downloaded what, and when (newest last)."""
+    from jointcampaign.portal.audit import AuditLog
+
+    # one line per event: readable in a narrow terminal and easy to grep
+    for entry in AuditLog(_db(db)).entries(partner=partner, campaign=campaign, limit=limit):
+        fields = [
+            _when(entry.at),
+            entry.partner or "-",
+            entry.campaign or "-",
+            entry.action,
+            str(entry.status),
+            entry.path or "-",
+            entry.byte_range or "",
+            f"link={entry.token_id or '-'}",
+            f"from={entry.client or '-'}",
+        ]
+        console.print(Text("  ".join(field for field in fields if field)), soft_wrap=True)
+
+
+if __name__ == "__main__":
+    portal_app()
