@@ -75,7 +75,7 @@ def test_health_flags_missing_rights(campaign_copy: Path) -> None:
     loaded, _ = load_campaign(campaign_copy)
     health = {h.name: h for h in partnership_health(loaded, dt.date(2026, 11, 25))}
     assert not health["Rights defined"].ok
-    assert "email" in health["Rights defined"].reason and "post" in health["Rights defined"].reason
+    assert health["Rights defined"].reason == "no rights entry for: post"
 
 
 def test_brief_escapes_and_lists_both_offers(campaign_copy: Path) -> None:

@@ -91,6 +91,9 @@ def _scalar(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):
+        # e.g. 2026-13-01 looks like a date to YAML but is not one: keep the text, let the model say why
+        return node.value
     finally:
         loader.dispose()
 

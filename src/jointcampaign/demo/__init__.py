@@ -1,0 +1,1 @@
+"""Generated demo media (video with audio, partner logos) so the demo campaign runs out of the box."""

@@ -1,0 +1,1 @@
+"""Turn a source video, subtitles and brand kits into co-branded cuts (layout, fonts, text, encode)."""

@@ -1,0 +1,177 @@
+"""Where things go in a cut: frame size per aspect ratio, safe zones, logo boxes, subtitle area.
+
+Sizes are defined at 1080 on the short side and scaled to the `height` setting, which names the
+quality class like "720p": 16:9 at 720 is 1280×720 and 9:16 at 720 is 720×1280.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jointcampaign.errors import UserInputError
+
+REFERENCE_SHORT_SIDE = 1080
+ASPECT_SIZES: dict[str, tuple[int, int]] = {
+    "16:9": (1920, 1080),
+    "9:16": (1080, 1920),
+    "1:1": (1080, 1080),
+    "4:5": (1080, 1350),
+}
+MIN_HEIGHT = 144
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.height
+
+    def contains(self, other: Box) -> bool:
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
+
+
+@dataclass(frozen=True)
+class Insets:
+    """Fractions of the frame kept clear of text and logos (TV overscan, app buttons, captions)."""
+
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+# Vertical video is watched inside apps whose buttons and captions cover the top and bottom.
+_SAFE_INSETS: dict[str, Insets] = {
+    "16:9": Insets(0.05, 0.05, 0.05, 0.05),
+    "9:16": Insets(0.10, 0.08, 0.20, 0.08),
+    "1:1": Insets(0.05, 0.05, 0.06, 0.05),
+    "4:5": Insets(0.05, 0.05, 0.07, 0.05),
+}
+_DEFAULT_INSETS = Insets(0.05, 0.05, 0.06, 0.05)
+LOGO_HEIGHT_OF_SHORT_SIDE = 0.12
+LOGO_MAX_WIDTH_OF_WIDTH = 0.26
+SUBTITLE_FONT_OF_SHORT_SIDE = 0.05
+SUBTITLE_AREA_OF_HEIGHT = 0.30
+
+
+@dataclass(frozen=True)
+class CutLayout:
+    width: int
+    height: int
+    safe: Box
+    logo_boxes: tuple[Box, ...]  # leading partner first
+    subtitle_area: Box  # subtitles are centred in it horizontally and sit on its bottom edge
+    font_px: int
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
+
+
+def parse_aspect(aspect: str) -> tuple[int, int]:
+    found = re.fullmatch(r"\s*(\d{1,3})\s*:\s*(\d{1,3})\s*", aspect)
+    if found is None or int(found[1]) == 0 or int(found[2]) == 0:
+        raise UserInputError.single(
+            None,
+            f"aspect ratio {aspect!r} is not of the form W:H",
+            f'use one of {", ".join(ASPECT_SIZES)} (quoted in YAML, e.g. "16:9")',
+            field="cuts.aspects",
+        )
+    return int(found[1]), int(found[2])
+
+
+def frame_size(aspect: str, height: int = REFERENCE_SHORT_SIDE) -> tuple[int, int]:
+    """Output width and height (both even, as H.264 with 4:2:0 chroma requires)."""
+    if height < MIN_HEIGHT:
+        raise UserInputError.single(
+            None, f"render height {height} is too small", f"use {MIN_HEIGHT} or more, e.g. 720 or 1080"
+        )
+    wide, tall = parse_aspect(aspect)
+    base = ASPECT_SIZES.get(f"{wide}:{tall}")
+    if base is None:
+        short = REFERENCE_SHORT_SIDE
+        base = (short * wide // tall, short) if wide >= tall else (short, short * tall // wide)
+    scale = height / REFERENCE_SHORT_SIDE
+    return _even(base[0] * scale), _even(base[1] * scale)
+
+
+def cut_layout(aspect: str, height: int = REFERENCE_SHORT_SIDE, logo_count: int = 2) -> CutLayout:
+    width, frame_height = frame_size(aspect, height)
+    short = min(width, frame_height)
+    insets = _SAFE_INSETS.get(_normal(aspect), _DEFAULT_INSETS)
+    safe = Box(
+        round(width * insets.left),
+        round(frame_height * insets.top),
+        width - round(width * insets.left) - round(width * insets.right),
+        frame_height - round(frame_height * insets.top) - round(frame_height * insets.bottom),
+    )
+    area_height = round(frame_height * SUBTITLE_AREA_OF_HEIGHT)
+    subtitle_area = Box(safe.x, safe.bottom - area_height, safe.width, area_height)
+    return CutLayout(
+        width=width,
+        height=frame_height,
+        safe=safe,
+        logo_boxes=logo_boxes(safe, width, short, logo_count),
+        subtitle_area=subtitle_area,
+        font_px=max(12, round(short * SUBTITLE_FONT_OF_SHORT_SIDE)),
+    )
+
+
+def logo_boxes(safe: Box, frame_width: int, short_side: int, count: int) -> tuple[Box, ...]:
+    """Equal boxes along the top of the safe area: first at the left edge, last at the right."""
+    if count <= 0:
+        return ()
+    box_height = round(short_side * LOGO_HEIGHT_OF_SHORT_SIDE)
+    gap = round(short_side * 0.02)
+    box_width = min(round(frame_width * LOGO_MAX_WIDTH_OF_WIDTH), (safe.width - gap * (count - 1)) // count)
+    if count == 1:
+        return (Box(safe.x, safe.y, box_width, box_height),)
+    step = (safe.width - box_width) / (count - 1)
+    return tuple(Box(safe.x + round(step * slot), safe.y, box_width, box_height) for slot in range(count))
+
+
+def place_logo(box: Box, logo_size: tuple[int, int], *, align: str) -> tuple[int, int]:
+    """Top-left corner for a logo already scaled to fit `box`, hugging the box's outer edge."""
+    logo_width, logo_height = logo_size
+    y = box.y + (box.height - logo_height) // 2
+    if align == "left":
+        return box.x, y
+    if align == "right":
+        return box.right - logo_width, y
+    return box.x + (box.width - logo_width) // 2, y
+
+
+def logo_alignment(slot: int, count: int) -> str:
+    if slot == 0:
+        return "left"
+    return "right" if slot == count - 1 else "centre"
+
+
+def subtitle_position(area: Box, image_size: tuple[int, int]) -> tuple[int, int]:
+    """Top-left corner of a subtitle image: centred, resting on the bottom of the subtitle area."""
+    image_width, image_height = image_size
+    return area.x + (area.width - image_width) // 2, max(0, area.bottom - image_height)
+
+
+def _normal(aspect: str) -> str:
+    wide, tall = parse_aspect(aspect)
+    return f"{wide}:{tall}"
+
+
+def _even(value: float) -> int:
+    return max(2, int(value / 2 + 0.5) * 2)
