@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO := campaigns/demo-cafe-florist
 OUT ?= out
+# Tests reuse the demo models `make demo-models` built (same cache, keyed by phrase-table hash).
+export JOINTCAMPAIGN_TEST_CACHE ?= $(HOME)/.local/share/jointcampaign/cache
 
 .PHONY: setup demo demo-media demo-models test test-fast lint bench clean
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.model_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CAMPAIGN = REPO / "campaigns" / "demo-cafe-florist"
 DEMO_ASSETS = REPO / "assets"
@@ -33,6 +35,9 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 os.environ.setdefault("JOINTCAMPAIGN_RENDER_HEIGHT", "360")
+# One demo-model build cache per session, so every folder that asks for the demo models
+# (tests/slow, tests/e2e) trains each model once and only installs it after that.
+os.environ.setdefault("JOINTCAMPAIGN_TEST_CACHE", str(_SESSION_ROOT / "demo-model-cache"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -44,11 +44,17 @@ class Settings:
         settings = cls()
         if home := env.get(ENV_PREFIX + "HOME"):
             settings = replace(settings, home=Path(home).expanduser())
-        numbers: dict[str, int] = {}
-        for name in ("threads", "beam_size", "render_height", "video_crf"):
-            if raw := env.get(ENV_PREFIX + name.upper()):
-                numbers[name] = _positive_int(name, raw)
-        settings = replace(settings, **numbers)
+        def number(name: str, default: int) -> int:
+            raw = env.get(ENV_PREFIX + name.upper())
+            return _positive_int(name, raw) if raw else default
+
+        settings = replace(
+            settings,
+            threads=number("threads", settings.threads),
+            beam_size=number("beam_size", settings.beam_size),
+            render_height=number("render_height", settings.render_height),
+            video_crf=number("video_crf", settings.video_crf),
+        )
         if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
             settings = replace(settings, video_preset=preset)
         return settings
@@ -58,7 +64,6 @@ class Settings:
         self.models_dir.mkdir(parents=True, exist_ok=True)
         os.environ["ARGOS_PACKAGES_DIR"] = str(self.models_dir)
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
-        os.environ["ARGOS_CHUNK_TYPE"] = "NONE"
 
 
 def _positive_int(name: str, raw: str) -> int:

@@ -100,8 +100,12 @@ class Approval(Strict):
     date: dt.date | None = None
 
 
+def _default_aspects() -> list[Aspect]:
+    return ["16:9"]
+
+
 class Cuts(Strict):
-    aspects: list[Aspect] = Field(default_factory=lambda: ["16:9"], min_length=1)
+    aspects: list[Aspect] = Field(default_factory=_default_aspects, min_length=1)
     max_duration_s: float = Field(default=60, gt=0)
 
 

@@ -1,0 +1,229 @@
+"""`jointcampaign models ...`: install, build, list and remove offline translation models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jointcampaign.errors import ToolMissingError, UserInputError
+from jointcampaign.settings import Settings
+
+models_app = typer.Typer(
+    help=(
+        "Offline translation models (Argos .argosmodel packages).\n\n"
+        "Campaigns are translated with models installed on this machine; nothing is downloaded. "
+        "Install a model you downloaded elsewhere, or build a small one from your own phrase table.\n\n"
+        "Start with the demo models:  jointcampaign models demo"
+    ),
+    no_args_is_help=True,
+)
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """Bad input and missing models are the user's to fix: a readable message and exit code 2."""
+    try:
+        yield
+    except UserInputError as err:
+        errors.print(str(err), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from err
+    except ToolMissingError as err:
+        errors.print(str(err), style="red", markup=False, highlight=False)
+        raise typer.Exit(2) from err
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    settings.export_to_environment()  # before anything imports argostranslate
+    return settings
+
+
+def _language(tag: str, option: str) -> str:
+    from jointcampaign.translate.languages import to_argos_code
+
+    try:
+        return to_argos_code(tag)
+    except ValueError as err:
+        raise UserInputError.single(
+            None, str(err), "use a tag such as en, vi or zh-Hans", field=option
+        ) from err
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1_000_000:.1f} MB"
+
+
+@models_app.command("list")
+def list_command() -> None:
+    """Show the installed models: language pair, version, size and folder.
+
+    Example:  jointcampaign models list
+    """
+    with _friendly_errors():
+        settings = _settings()
+        from jointcampaign.translate.model_store import list_models, stray_folders
+
+        models = list_models(settings.models_dir)
+        if not models:
+            console.print(f"No models installed in {settings.models_dir}.", markup=False)
+            console.print(
+                "Install one with `jointcampaign models install FILE.argosmodel`, "
+                "or build the demo models with `jointcampaign models demo`.",
+                markup=False,
+            )
+        else:
+            table = Table(title=f"Models in {settings.models_dir}")
+            for column in ("pair", "version", "size", "engine", "path"):
+                table.add_column(column, overflow="fold")
+            for model in models:
+                table.add_row(
+                    model.pair, model.version, _size(model.size_bytes), model.engine, str(model.path)
+                )
+            console.print(table)
+        for folder in stray_folders(settings.models_dir):
+            errors.print(
+                f"warning: {folder} is not a model (no valid metadata.json); argostranslate's own tools "
+                "fail while it is there. Remove it, or install the model again.",
+                style="yellow",
+                markup=False,
+            )
+
+
+@models_app.command("install")
+def install_command(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .argosmodel file, e.g. translate-en_es-1_9.argosmodel.")
+    ],
+) -> None:
+    """Install a model file; it replaces any installed model for the same language pair.
+
+    Example:  jointcampaign models install ~/Downloads/translate-en_es-1_9.argosmodel
+    """
+    with _friendly_errors():
+        settings = _settings()
+        from jointcampaign.translate.model_store import install_model
+
+        model = install_model(file, settings.models_dir)
+        console.print(f"Installed {model.pair} (version {model.version}) into {model.path}", markup=False)
+
+
+@models_app.command("build")
+def build_command(
+    phrases: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PHRASES.tsv",
+            help="Phrase table: one sentence per line, source text<TAB>translation, UTF-8.",
+        ),
+    ],
+    source: Annotated[str, typer.Option("--from", help="Language of the first column (BCP 47), e.g. en.")],
+    target: Annotated[str, typer.Option("--to", help="Language of the second column (BCP 47), e.g. vi.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the model (default: translate-FROM_TO.argosmodel)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same table and seed give the same model.")] = 0,
+    max_seconds: Annotated[
+        float, typer.Option(help="Stop training after this much CPU time, in seconds.")
+    ] = 90,
+) -> None:
+    """Train a small model that translates every phrase of your table exactly (about a minute on CPU).
+
+    It knows the phrases of its table and little else: use it for fixed campaign copy, not general text.
+
+    Example:  jointcampaign models build phrases.tsv --from en --to vi -o en-vi.argosmodel
+    """
+    with _friendly_errors():
+        _settings()
+        from jointcampaign.translate.model_builder import build_argos_model_with_report
+
+        source_code, target_code = _language(source, "--from"), _language(target, "--to")
+        out = output or Path(f"translate-{source_code}_{target_code}.argosmodel")
+        with console.status(f"Building {source_code}→{target_code} from {phrases}…") as status:
+            report = build_argos_model_with_report(
+                phrases,
+                source,
+                target,
+                out,
+                seed=seed,
+                max_seconds=max_seconds,
+                progress=lambda message: status.update(message),
+            )
+        console.print(
+            f"Wrote {report.path} ({report.exact}/{report.total} phrases exact, {report.seconds:.0f} s).",
+            markup=False,
+        )
+        shown = 10
+        for source_text, expected, produced in report.wrong[:shown]:
+            errors.print(
+                f"  {source_text!r} → {_clip(produced)!r}, table says {expected!r}",
+                style="yellow",
+                markup=False,
+            )
+        if len(report.wrong) > shown:
+            errors.print(f"  … and {len(report.wrong) - shown} more", style="yellow", markup=False)
+        console.print(f"Install it with:  jointcampaign models install {report.path}", markup=False)
+        if report.wrong:
+            errors.print(
+                "Not every phrase is exact: raise --max-seconds, or add rows with the shorter phrases "
+                "the wrong ones are made of.",
+                style="red",
+                markup=False,
+            )
+            raise typer.Exit(1)
+
+
+@models_app.command("demo")
+def demo_command() -> None:
+    """Build (once, then cached) and install the demo models: English to es, vi, ar, hi and zh.
+
+    They cover the demo campaign's copy and subtitles. The first run trains for a minute or two.
+
+    Example:  jointcampaign models demo
+    """
+    with _friendly_errors():
+        settings = _settings()
+        from jointcampaign.translate.model_builder import ensure_demo_models
+
+        with console.status("Preparing the demo models…") as status:
+
+            def show(message: str) -> None:
+                status.update(message)
+                if "step " not in message:
+                    console.print(message, markup=False, highlight=False)
+
+            models = ensure_demo_models(settings.models_dir, settings.cache_dir, progress=show)
+        console.print(f"{len(models)} demo models ready in {settings.models_dir}", markup=False)
+
+
+@models_app.command("remove")
+def remove_command(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Source language, e.g. en.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Target language, e.g. es.")],
+) -> None:
+    """Uninstall the model for one language pair.
+
+    Example:  jointcampaign models remove en es
+    """
+    with _friendly_errors():
+        settings = _settings()
+        from jointcampaign.translate.model_store import remove_model
+
+        _language(source, "FROM"), _language(target, "TO")
+        for model in remove_model(settings.models_dir, source, target):
+            console.print(f"Removed {model.pair} (version {model.version}) from {model.path}", markup=False)

@@ -1,0 +1,67 @@
+"""From the BCP 47 tags campaigns use to the language codes Argos models are labelled with."""
+
+from __future__ import annotations
+
+# Argos labels Traditional Chinese "zt"; everything else uses the plain ISO 639 primary subtag.
+_TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
+# Scripts written without spaces between sentences.
+_NO_SPACE_BETWEEN_SENTENCES = frozenset({"zh", "zt", "ja"})
+# Tags that older data still uses for languages whose code changed.
+_RENAMED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
+
+_NAMES = {
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "th": "Thai",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "zt": "Chinese (traditional)",
+}
+
+
+def to_argos_code(tag: str) -> str:
+    """`zh-Hans` → `zh`, `zh-Hant`/`zh-TW` → `zt`, `pt-BR` → `pt`, `es-419` → `es`.
+
+    Raises ValueError for an empty or malformed tag; the campaign validator reports those first.
+    """
+    subtags = [part.lower() for part in tag.strip().replace("_", "-").split("-")]
+    primary = subtags[0]
+    if not primary.isalpha() or not 2 <= len(primary) <= 3:
+        raise ValueError(f"{tag!r} is not a BCP 47 language tag (expected something like 'es' or 'zh-Hans')")
+    primary = _RENAMED.get(primary, primary)
+    if primary == "zh":
+        rest = subtags[1:]
+        if "hant" in rest:
+            return "zt"
+        if "hans" not in rest and any(region in _TRADITIONAL_CHINESE_REGIONS for region in rest):
+            return "zt"
+    return primary
+
+
+def language_name(tag: str) -> str:
+    """English name for model metadata and messages; falls back to the code itself."""
+    code = to_argos_code(tag)
+    return _NAMES.get(code, code)
+
+
+def sentence_separator(tag: str) -> str:
+    """What goes between two translated sentences of one line in this language."""
+    return "" if to_argos_code(tag) in _NO_SPACE_BETWEEN_SENTENCES else " "
