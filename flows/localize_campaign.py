@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.states import Completed
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 
+from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUT_CACHE, SUBTITLES_CACHE, persisted, retry_transient
+from flows.runners import RenderRunner, render_task_runner
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline import plan as core
+from jointcampaign.pipeline.lock import campaign_lock
 from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, StageFailure, SubtitleOutcome
+from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.validation import ValidationReport, validate_campaign
-
 
 T = TypeVar("T")
 
@@ -32,6 +39,7 @@ class RunSummary:
     bundles: dict[str, Path] = field(default_factory=dict)
     failures: list[StageFailure] = field(default_factory=list)
     blockers: int = 0
+    rebuilt: list[str] = field(default_factory=list)  # steps that ran; every other step was reused
 
     @property
     def status(self) -> str:
@@ -59,25 +67,29 @@ def validate_task(campaign_dir: Path) -> ValidationReport:
     return validate_campaign(campaign_dir, lambda s, t: has_pair(models_dir, s, t))
 
 
-@task(name="translate-copy", cache_policy=NO_CACHE, task_run_name="translate-copy-{language}")
-def translate_copy_task(plan: core.RunPlan, language: str) -> CopyOutcome:
-    s = _settings()
+@task(name="translate-copy", cache_policy=COPY_CACHE, task_run_name="translate-copy-{language}")
+def translate_copy_task(plan: core.RunPlan, language: str, settings: Settings) -> CopyOutcome:
+    s = settings
     return core.translate_copy(plan, language, _translator(s.models_dir, s.threads, s.beam_size))
 
 
-@task(name="translate-subtitles", cache_policy=NO_CACHE, task_run_name="translate-subtitles-{language}")
-def translate_subtitles_task(plan: core.RunPlan, language: str) -> SubtitleOutcome | None:
-    s = _settings()
+@task(name="translate-subtitles", cache_policy=SUBTITLES_CACHE,
+      task_run_name="translate-subtitles-{language}")
+def translate_subtitles_task(plan: core.RunPlan, language: str, settings: Settings) -> SubtitleOutcome | None:
+    s = settings
     return core.translate_subtitles(plan, language, _translator(s.models_dir, s.threads, s.beam_size))
 
 
-@task(name="render-cut", cache_policy=NO_CACHE, task_run_name="render-{partner}-{language}")
+# Settings travel as a parameter: on a Dask worker the environment is the worker's, not the flow's.
+@task(name="render-cut", cache_policy=CUT_CACHE, task_run_name="render-{partner}-{language}",
+      retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2),
+      retry_condition_fn=retry_transient)
 def render_cut_task(plan: core.RunPlan, partner: str, language: str, aspect: str,
-                    subtitles: SubtitleOutcome) -> CutOutcome:
-    return core.render_cut(plan, partner, language, aspect, subtitles, _settings())
+                    subtitles: SubtitleOutcome, settings: Settings) -> CutOutcome:
+    return core.render_cut(plan, partner, language, aspect, subtitles, settings)
 
 
-@task(name="build-bundle", cache_policy=NO_CACHE, task_run_name="bundle-{partner}")
+@task(name="build-bundle", cache_policy=BUNDLE_CACHE, task_run_name="bundle-{partner}")
 def build_bundle_task(plan: core.RunPlan, partner: str, outcome: RunOutcome) -> Path:
     return core.build_partner_bundle(plan, partner, outcome).zip_path
 
@@ -90,6 +102,15 @@ def _collect(future: PrefectFuture[T], failures: list[StageFailure], **where: st
     return None
 
 
+def _ran(steps: list[tuple[str, PrefectFuture[Any]]]) -> list[str]:
+    """Steps that did work this run; a step Prefect answered from its cache reports the state "Cached"."""
+    return [label for label, future in steps if future.state.name != "Cached"]
+
+
+def _artifact_key(slug: str) -> str:
+    return "run-" + re.sub(r"[^a-z0-9-]+", "-", slug.lower()).strip("-")
+
+
 def _reason(future: PrefectFuture[object]) -> str:
     try:
         future.result()
@@ -98,18 +119,62 @@ def _reason(future: PrefectFuture[object]) -> str:
     return future.state.message or "failed"
 
 
-@flow(name="localize-campaign", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=True)
-def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"),
-                      languages: list[str] | None = None) -> RunSummary:
-    """Turn one campaign folder into a verified bundle per partner under OUT/<campaign>/."""
+@flow(
+    name="localize-campaign",
+    task_runner=ThreadPoolTaskRunner(max_workers=2),  # type: ignore[arg-type]
+    log_prints=True,
+)
+def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages: list[str] | None = None,
+                      task_runner: RenderRunner = "threads", dask_address: str | None = None) -> RunSummary:
+    """Turn one campaign folder into a verified bundle per partner under OUT/<campaign>/.
+
+    Steps whose inputs did not change since an earlier run into the same OUT are reused, not redone.
+
+    Args:
+        campaign_dir: The campaign folder (a snapshot made by `jointcampaign submit`, or campaigns/<name>).
+        out_dir: Where the bundles go: OUT/<campaign>/<partner>.zip. Shared by all workers.
+        languages: Only these of the campaign's languages; empty means all of them.
+        task_runner: Where video cuts render: threads or processes on the worker, or dask (a cluster).
+        dask_address: The Dask scheduler when task_runner is dask, e.g. tcp://10.0.0.5:8786.
+    """
     logger = get_run_logger()
+    settings = _settings()
     report = validate_task(campaign_dir)
     if not report.ok:
         raise UserInputError(report.errors)
     plan = core.plan_run(report, out_dir, languages)
+    renders = render_task_runner(task_runner, dask_address, workers=2)
+    with campaign_lock(plan.layout.campaign_dir, on_wait=logger.info), renders:
+        summary, outcome, steps = _produce(plan, settings, renders)
+    for failure in outcome.failures:
+        logger.error("%s failed (%s %s): %s", failure.stage, failure.language, failure.partner,
+                     failure.message)
+    facts = RunFacts(campaign=summary.campaign, status=summary.status, languages=summary.languages,
+                     outcome=outcome, blockers=plan.blockers, bundles=summary.bundles,
+                     rebuilt=summary.rebuilt, steps=steps)
+    create_markdown_artifact(key=_artifact_key(plan.loaded.slug), markdown=run_summary_markdown(facts),
+                             description=f"jointcampaign run of {plan.loaded.slug}")
+    if summary.failures:
+        # A returned State becomes the run's final state, so the UI and `jointcampaign status` say
+        # "Partial"; whoever called the flow still receives the summary itself.
+        partial: State[RunSummary] = Completed(data=summary, name="Partial",
+                                               message=f"{len(summary.failures)} step(s) failed")
+        return cast(RunSummary, partial)
+    return summary
+
+
+def _produce(plan: core.RunPlan, settings: Settings,
+             renders: TaskRunner[Any]) -> tuple[RunSummary, RunOutcome, int]:
     outcome = RunOutcome()
-    copies = {lang: translate_copy_task.submit(plan, lang) for lang in plan.languages}
-    subtitles = {lang: translate_subtitles_task.submit(plan, lang) for lang in plan.languages}
+    steps: list[tuple[str, PrefectFuture[Any]]] = []
+    copy_task = persisted(translate_copy_task, plan.layout)
+    subtitles_task = persisted(translate_subtitles_task, plan.layout)
+    render_task = persisted(render_cut_task, plan.layout)
+    bundle_task = persisted(build_bundle_task, plan.layout)
+    copies = {lang: copy_task.submit(plan, lang, settings) for lang in plan.languages}
+    subtitles = {lang: subtitles_task.submit(plan, lang, settings) for lang in plan.languages}
+    steps += [(f"copy {lang}", future) for lang, future in copies.items()]
+    steps += [(f"subtitles {lang}", future) for lang, future in subtitles.items()]
     cuts: list[tuple[PrefectFuture[CutOutcome], dict[str, str | None]]] = []
     for lang in plan.languages:
         subs = _collect(subtitles[lang], outcome.failures, stage="subtitles", language=lang)
@@ -118,30 +183,27 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"),
         outcome.subtitles.append(subs)
         for partner in plan.partners:
             for aspect in plan.aspects:
-                where = {"stage": "render", "language": lang, "partner": partner, "aspect": aspect}
-                cuts.append((render_cut_task.submit(plan, partner, lang, aspect, subs), where))
-    for lang, future in copies.items():
-        copy = _collect(future, outcome.failures, stage="copy", language=lang)
+                parameters = {"plan": plan, "partner": partner, "language": lang, "aspect": aspect,
+                              "subtitles": subs, "settings": settings}
+                cut_future: PrefectFuture[CutOutcome] = renders.submit(render_task, parameters)
+                cuts.append((cut_future, {"stage": "render", "language": lang, "partner": partner,
+                                          "aspect": aspect}))
+                steps.append((f"render {partner} {lang} {aspect}", cut_future))
+    for lang, copy_future in copies.items():
+        copy = _collect(copy_future, outcome.failures, stage="copy", language=lang)
         if copy is not None:
             outcome.copies.append(copy)
-    for future, where in cuts:
-        cut = _collect(future, outcome.failures, **where)
+    for cut_future, where in cuts:
+        cut = _collect(cut_future, outcome.failures, **where)
         if cut is not None:
             outcome.cuts.append(cut)
-    summary = RunSummary(campaign=plan.loaded.slug, out_dir=plan.layout.campaign_dir, languages=plan.languages,
-                         failures=outcome.failures, blockers=len(plan.blockers))
-    for partner in plan.partners:
-        summary.bundles[partner] = build_bundle_task.submit(plan, partner, outcome).result()
-    for failure in outcome.failures:
-        logger.error("%s failed (%s %s): %s", failure.stage, failure.language, failure.partner, failure.message)
-    create_markdown_artifact(key=f"run-{plan.loaded.slug}", markdown=_summary_markdown(summary, outcome),
-                             description=f"jointcampaign run of {plan.loaded.slug}")
-    return summary
-
-
-def _summary_markdown(summary: RunSummary, outcome: RunOutcome) -> str:
-    lines = [f"# {summary.campaign}: {summary.status}", "", f"Languages: {', '.join(summary.languages)}",
-             f"Cuts: {len(outcome.cuts)} · failures: {len(outcome.failures)} · blockers: {summary.blockers}", "",
-             "| partner | bundle |", "|---|---|"]
-    lines += [f"| {partner} | `{path}` |" for partner, path in summary.bundles.items()]
-    return "\n".join(lines) + "\n"
+    summary = RunSummary(campaign=plan.loaded.slug, out_dir=plan.layout.campaign_dir,
+                         languages=plan.languages, failures=outcome.failures, blockers=len(plan.blockers))
+    bundles = {partner: bundle_task.submit(plan, partner, outcome) for partner in plan.partners}
+    steps += [(f"bundle {partner}", future) for partner, future in bundles.items()]
+    for partner, bundle_future in bundles.items():
+        bundle = _collect(bundle_future, outcome.failures, stage="bundle", partner=partner)
+        if bundle is not None:
+            summary.bundles[partner] = bundle
+    summary.rebuilt = _ran(steps)
+    return summary, outcome, len(steps)

@@ -35,9 +35,6 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
 os.environ.setdefault("JOINTCAMPAIGN_RENDER_HEIGHT", "360")
-# One demo-model build cache per session, so every folder that asks for the demo models
-# (tests/slow, tests/e2e) trains each model once and only installs it after that.
-os.environ.setdefault("JOINTCAMPAIGN_TEST_CACHE", str(_SESSION_ROOT / "demo-model-cache"))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

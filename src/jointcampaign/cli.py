@@ -47,7 +47,12 @@ def _mount_subcommands() -> None:
     app.add_typer(models_app, name="models", help="List, install, build and remove translation models.")
     for module, attribute, name, text in (
         ("jointcampaign.cli_bundle", "bundle_app", "bundle", "Check bundles: every checksum and file."),
-        ("jointcampaign.cli_portal", "portal_app", "portal", "Serve bundles to partners; manage their links."),
+        (
+            "jointcampaign.cli_portal",
+            "portal_app",
+            "portal",
+            "Serve bundles to partners; manage their links.",
+        ),
         ("jointcampaign.cli_subtitles", "subtitles_app", "subtitles", "Check and translate subtitle files."),
     ):
         try:
@@ -55,6 +60,11 @@ def _mount_subcommands() -> None:
         except ImportError:
             continue
         app.add_typer(sub, name=name, help=text)
+    try:
+        from jointcampaign.cli_submit import register_commands
+    except ImportError:
+        return
+    register_commands(app)
 
 
 def _version(value: bool) -> None:
@@ -84,7 +94,8 @@ def new(
     folder: Annotated[Path, typer.Argument(help="Folder to create, e.g. campaigns/spring-2027.")],
     partners: Annotated[str, typer.Option(help="Partner ids, comma-separated: corner-cafe,rosas-flowers.")],
     languages: Annotated[
-        str | None, typer.Option(help="Target languages (BCP 47), comma-separated. Default: every installed model.")
+        str | None,
+        typer.Option(help="Target languages (BCP 47), comma-separated. Default: every installed model."),
     ] = None,
 ) -> None:
     """Create a campaign folder that validates, with a brand kit for each new partner.
@@ -131,13 +142,24 @@ def validate(
 @app.command()
 def run(
     folder: Annotated[Path, typer.Argument(help="The campaign folder.")],
-    out: Annotated[Path, typer.Option(help="Where the bundles go: OUT/<campaign>/<partner>.zip.")] = Path("out"),
+    out: Annotated[Path, typer.Option(help="Where the bundles go: OUT/<campaign>/<partner>.zip.")] = Path(
+        "out"
+    ),
     languages: Annotated[
         str | None, typer.Option(help="Only these campaign languages, comma-separated (e.g. es,ar).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+    task_runner: Annotated[
+        str, typer.Option("--task-runner", help="Where cuts render: threads, processes, or dask (a cluster).")
+    ] = "threads",
+    dask_address: Annotated[
+        str | None,
+        typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, tcp://HOST:8786."),
+    ] = None,
 ) -> None:
     """Validate, translate, render and bundle, here and now (a Prefect flow run in this process).
+
+    Steps whose inputs did not change since the last run into the same --out are reused, not redone.
 
     Example: jointcampaign run campaigns/demo-cafe-florist --out out --languages es,ar
     """
@@ -150,7 +172,7 @@ def run(
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from jointcampaign.cli_progress import run_with_progress
 
-        summary = run_with_progress(folder, out, split_list(languages))
+        summary = run_with_progress(folder, out, split_list(languages), task_runner, dask_address)
     tree = Tree(f"[bold]{summary.out_dir}[/]")
     for partner, zip_path in summary.bundles.items():
         branch = tree.add(f"[green]{zip_path.name}[/]  ({zip_path.stat().st_size / 1e6:.1f} MB)")
@@ -159,8 +181,10 @@ def run(
             branch.add(f"{partner}/data/{sub.name}{'/' if sub.is_dir() else ''}")
     console.print(tree)
     for failure in summary.failures:
-        err_console.print(f"[red]✗ {failure.stage} {failure.language or ''} {failure.partner or ''}:[/] "
-                          f"{failure.message}", highlight=False)
+        err_console.print(
+            f"[red]✗ {failure.stage} {failure.language or ''} {failure.partner or ''}:[/] {failure.message}",
+            highlight=False,
+        )
     if summary.blockers:
         console.print(f"[yellow]{summary.blockers} blocker(s): see brief.html and qc.html in each bundle.[/]")
     if summary.failures:
@@ -176,7 +200,9 @@ def _print_report(report: ValidationReport) -> None:
         table.add_row("Partners", ", ".join(f"{loaded.partner_name(p)} ({p})" for p in campaign.partner_ids))
         table.add_row("Languages", f"{campaign.source_language} → {', '.join(campaign.languages)}")
         table.add_row("Cuts", ", ".join(campaign.cuts.aspects))
-        table.add_row("Offers", ", ".join(f"{o.code} ({o.discount} at {o.honoured_by})" for o in campaign.offers))
+        table.add_row(
+            "Offers", ", ".join(f"{o.code} ({o.discount} at {o.honoured_by})" for o in campaign.offers)
+        )
         console.print(table)
         owners = Table(title="Deliverables")
         for column in ("Deliverable", "Kind", "Owner", "Due", "Status"):
@@ -187,7 +213,9 @@ def _print_report(report: ValidationReport) -> None:
             owners.add_row(item.id, item.kind, loaded.partner_name(item.owner), item.due.isoformat(), status)
         console.print(owners)
         for blocker in report.blockers:
-            console.print(f"[yellow]Blocker for {blocker.partner}:[/] {blocker.deliverable}: {blocker.message}")
+            console.print(
+                f"[yellow]Blocker for {blocker.partner}:[/] {blocker.deliverable}: {blocker.message}"
+            )
     print_problems(report.warnings + report.errors)
     if report.ok:
         console.print("[bold green]Valid.[/] Run it with: jointcampaign run " + str(report.folder))

@@ -14,8 +14,15 @@ if TYPE_CHECKING:
     from flows.localize_campaign import RunSummary
 
 
-def run_with_progress(folder: Path, out: Path, languages: list[str]) -> RunSummary:
+def run_with_progress(
+    folder: Path,
+    out: Path,
+    languages: list[str],
+    task_runner: str = "threads",
+    dask_address: str | None = None,
+) -> RunSummary:
     from flows.localize_campaign import localize_campaign
+    from flows.runners import parse_render_runner
 
     bars: dict[tuple[str, str], TaskID] = {}
     with Progress(
@@ -35,6 +42,12 @@ def run_with_progress(folder: Path, out: Path, languages: list[str]) -> RunSumma
 
         progress.attach(listener)
         try:
-            return localize_campaign(campaign_dir=folder, out_dir=out, languages=languages or None)
+            return localize_campaign(
+                campaign_dir=folder,
+                out_dir=out,
+                languages=languages or None,
+                task_runner=parse_render_runner(task_runner, dask_address),
+                dask_address=dask_address,
+            )
         finally:
             progress.attach(None)

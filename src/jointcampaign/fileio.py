@@ -15,7 +15,9 @@ from pathlib import Path
 def atomic_path(destination: Path) -> Iterator[Path]:
     """Yield a temp path in the destination's folder; it replaces `destination` only on success."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=destination.suffix, dir=destination.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=destination.suffix, dir=destination.parent
+    )
     os.close(fd)
     temp = Path(name)
     try:

@@ -25,7 +25,10 @@ class Scaffolded:
 def scaffold_campaign(folder: Path, partners: list[str], languages: list[str], today: dt.date) -> Scaffolded:
     _check_arguments(folder, partners, languages)
     assets = find_assets_dir(folder.parent if not folder.exists() else folder)
-    created = [_brand_kit(assets / "partners" / pid, pid, PALETTE[i % len(PALETTE)]) for i, pid in enumerate(partners)]
+    created = [
+        _brand_kit(assets / "partners" / pid, pid, PALETTE[i % len(PALETTE)])
+        for i, pid in enumerate(partners)
+    ]
     first, second = partners[0], partners[1]
     due = today + dt.timedelta(days=14)
     expires = today + dt.timedelta(days=60)
@@ -34,24 +37,53 @@ def scaffold_campaign(folder: Path, partners: list[str], languages: list[str], t
         "source_language": "en",
         "languages": languages,
         "partners": [
-            {"id": pid, "languages": languages, "link_base": f"https://{pid}.example/campaign"} for pid in partners
+            {"id": pid, "languages": languages, "link_base": f"https://{pid}.example/campaign"}
+            for pid in partners
         ],
         "deliverables": [
             {"id": "post", "kind": "copy", "source": "copy/post.md", "owner": first, "due": due},
-            {"id": "video", "kind": "video", "source": "video/main.mp4", "subtitles": "video/main.srt",
-             "owner": second, "due": due},
+            {
+                "id": "video",
+                "kind": "video",
+                "source": "video/main.mp4",
+                "subtitles": "video/main.srt",
+                "owner": second,
+                "due": due,
+            },
         ],
         "offers": [
-            {"code": _code(first), "for_customers_of": first, "honoured_by": second, "discount": "10%",
-             "terms": f"Show a {_title(first)} receipt at {_title(second)}.", "expires": expires},
-            {"code": _code(second), "for_customers_of": second, "honoured_by": first, "discount": "10%",
-             "terms": f"Show a {_title(second)} receipt at {_title(first)}.", "expires": expires},
+            {
+                "code": _code(first),
+                "for_customers_of": first,
+                "honoured_by": second,
+                "discount": "10%",
+                "terms": f"Show a {_title(first)} receipt at {_title(second)}.",
+                "expires": expires,
+            },
+            {
+                "code": _code(second),
+                "for_customers_of": second,
+                "honoured_by": first,
+                "discount": "10%",
+                "terms": f"Show a {_title(second)} receipt at {_title(first)}.",
+                "expires": expires,
+            },
         ],
         "kpis": [
-            {"metric": f"Redemptions of {_code(first)}", "target": 20, "owner": second,
-             "measured_by": "code_redemptions", "code": _code(first)},
-            {"metric": f"Redemptions of {_code(second)}", "target": 20, "owner": first,
-             "measured_by": "code_redemptions", "code": _code(second)},
+            {
+                "metric": f"Redemptions of {_code(first)}",
+                "target": 20,
+                "owner": second,
+                "measured_by": "code_redemptions",
+                "code": _code(first),
+            },
+            {
+                "metric": f"Redemptions of {_code(second)}",
+                "target": 20,
+                "owner": first,
+                "measured_by": "code_redemptions",
+                "code": _code(second),
+            },
         ],
         "split": {"cost": _even(partners), "revenue": _even(partners)},
         "rights": [
@@ -70,7 +102,9 @@ def scaffold_campaign(folder: Path, partners: list[str], languages: list[str], t
     (folder / "copy").mkdir(parents=True, exist_ok=True)
     (folder / "video").mkdir(exist_ok=True)
     (folder / "review").mkdir(exist_ok=True)
-    write_text_atomic(folder / "campaign.yaml", header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    write_text_atomic(
+        folder / "campaign.yaml", header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
     write_text_atomic(folder / "copy" / "post.md", "# Write your headline here.\n\nWrite your post here.\n")
     write_text_atomic(
         folder / "video" / "main.srt", "1\n00:00:00,500 --> 00:00:03,000\nWrite your subtitles here.\n\n"
@@ -86,7 +120,9 @@ def _check_arguments(folder: Path, partners: list[str], languages: list[str]) ->
         )
     if len(partners) < 2 or len(set(partners)) != len(partners):
         raise UserInputError.single(
-            None, "--partners needs at least two different partner ids", "e.g. --partners corner-cafe,rosas-flowers"
+            None,
+            "--partners needs at least two different partner ids",
+            "e.g. --partners corner-cafe,rosas-flowers",
         )
     for pid in partners:
         if not is_slug(pid):
@@ -107,8 +143,13 @@ def _brand_kit(folder: Path, partner_id: str, colour: str) -> Path | None:
     from jointcampaign.demo.media import make_logo
 
     folder.mkdir(parents=True, exist_ok=True)
-    kit = {"name": _title(partner_id), "colours": {"primary": colour, "secondary": "#FFFFFF", "text": "#FFFFFF"},
-           "tagline": "Replace with your tagline", "locale": "en", "logo": "logo.png"}
+    kit = {
+        "name": _title(partner_id),
+        "colours": {"primary": colour, "secondary": "#FFFFFF", "text": "#FFFFFF"},
+        "tagline": "Replace with your tagline",
+        "locale": "en",
+        "logo": "logo.png",
+    }
     write_text_atomic(folder / "brand.yaml", yaml.safe_dump(kit, sort_keys=False, allow_unicode=True))
     make_logo(folder / "logo.png", _title(partner_id), colour)
     return folder

@@ -44,6 +44,7 @@ class Settings:
         settings = cls()
         if home := env.get(ENV_PREFIX + "HOME"):
             settings = replace(settings, home=Path(home).expanduser())
+
         def number(name: str, default: int) -> int:
             raw = env.get(ENV_PREFIX + name.upper())
             return _positive_int(name, raw) if raw else default
@@ -77,6 +78,6 @@ def _positive_int(name: str, raw: str) -> int:
         raise UserInputError.single(
             None,
             f"environment variable {ENV_PREFIX}{name.upper()}={raw!r} is not a positive whole number",
-            f"set it to a number such as 2, or unset it to use the default",
+            "set it to a number such as 2, or unset it to use the default",
         )
     return value

@@ -35,7 +35,12 @@ class Blocker:
     fix: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"partner": self.partner, "deliverable": self.deliverable, "message": self.message, "fix": self.fix}
+        return {
+            "partner": self.partner,
+            "deliverable": self.deliverable,
+            "message": self.message,
+            "fix": self.fix,
+        }
 
 
 @dataclass
@@ -175,7 +180,9 @@ def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
 
             info = probe(path)
             if info.width <= 0 or info.height <= 0:
-                return [Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")]
+                return [
+                    Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
+                ]
         elif suffix in SUBTITLE_SUFFIXES:
             from jointcampaign.subtitles.reader import read_subtitles
 

@@ -12,7 +12,12 @@ BIN = Path(sys.executable).parent / "jointcampaign"
 
 
 def run_cli(
-    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, offline: bool = False, timeout: float = 900
+    args: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    offline: bool = False,
+    timeout: float = 900,
 ) -> subprocess.CompletedProcess[str]:
     command = [str(BIN), *args]
     if offline:

@@ -21,7 +21,9 @@ def test_help_teaches_with_examples(tmp_path: Path) -> None:
 def test_broken_folder_reports_every_error_and_exits_2(campaign_copy: Path) -> None:
     yaml_path = campaign_copy / "campaign.yaml"
     text = yaml_path.read_text(encoding="utf-8")
-    text = text.replace("revenue: {corner-cafe: 60, rosas-flowers: 40}", "revenue: {corner-cafe: 60, rosas-flowers: 30}")
+    text = text.replace(
+        "revenue: {corner-cafe: 60, rosas-flowers: 40}", "revenue: {corner-cafe: 60, rosas-flowers: 30}"
+    )
     text = text.replace("    honoured_by: rosas-flowers\n", "    honoured_by: bakery\n", 1)
     yaml_path.write_text(text, encoding="utf-8")
     (campaign_copy / "video/main.mp4").write_bytes(b"garbage" * 50)

@@ -39,8 +39,13 @@ def test_duplicate_keys_are_an_error(tmp_path: Path) -> None:
 
 def test_markdown_framing_is_kept() -> None:
     parts = split_markdown("# Title\n\n- item one\n1. first\nplain text  \n")
-    assert parts == [("# ", "Title", ""), ("", "", ""), ("- ", "item one", ""), ("1. ", "first", ""),
-                     ("", "plain text", "  ")]
+    assert parts == [
+        ("# ", "Title", ""),
+        ("", "", ""),
+        ("- ", "item one", ""),
+        ("1. ", "first", ""),
+        ("", "plain text", "  "),
+    ]
 
 
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zl", "Zp", "Cc"))), max_size=8))
@@ -70,8 +75,10 @@ def test_health_table_of_the_demo(campaign_copy: Path) -> None:
 def test_health_flags_missing_rights(campaign_copy: Path) -> None:
     yaml_path = campaign_copy / "campaign.yaml"
     text = yaml_path.read_text(encoding="utf-8")
-    yaml_path.write_text(text.replace("  - asset: post\n    owner: corner-cafe\n    licence: CC BY 4.0\n", ""),
-                         encoding="utf-8")
+    yaml_path.write_text(
+        text.replace("  - asset: post\n    owner: corner-cafe\n    licence: CC BY 4.0\n", ""),
+        encoding="utf-8",
+    )
     loaded, _ = load_campaign(campaign_copy)
     health = {h.name: h for h in partnership_health(loaded, dt.date(2026, 11, 25))}
     assert not health["Rights defined"].ok

@@ -53,7 +53,11 @@ def test_bad_yaml_syntax_names_the_line(campaign_copy: Path) -> None:
 
 
 def test_unknown_field_lists_the_allowed_ones(campaign_copy: Path) -> None:
-    edit(campaign_copy, "    honoured_by: rosas-flowers\n", "    honoured_by: rosas-flowers\n    honored_at: x\n")
+    edit(
+        campaign_copy,
+        "    honoured_by: rosas-flowers\n",
+        "    honoured_by: rosas-flowers\n    honored_at: x\n",
+    )
     problem = only(validate(campaign_copy).errors, "unknown field 'honored_at'")
     assert problem.field == "offers[0].honored_at"
     assert problem.line == line_of(campaign_copy, "honored_at")
@@ -75,7 +79,11 @@ def test_logo_that_is_not_an_image(campaign_copy: Path) -> None:
 
 
 def test_split_that_does_not_sum_to_100(campaign_copy: Path) -> None:
-    edit(campaign_copy, "revenue: {corner-cafe: 60, rosas-flowers: 40}", "revenue: {corner-cafe: 60, rosas-flowers: 30}")
+    edit(
+        campaign_copy,
+        "revenue: {corner-cafe: 60, rosas-flowers: 40}",
+        "revenue: {corner-cafe: 60, rosas-flowers: 30}",
+    )
     problem = only(validate(campaign_copy).errors, "sums to 90%")
     assert problem.field == "split.revenue"
     assert problem.line == line_of(campaign_copy, "revenue: {")
@@ -112,14 +120,24 @@ def test_missing_translation_model_says_how_to_install(campaign_copy: Path) -> N
 
 
 def test_every_problem_is_reported_at_once(campaign_copy: Path) -> None:
-    edit(campaign_copy, "cost: {corner-cafe: 50, rosas-flowers: 50}", "cost: {corner-cafe: 50, rosas-flowers: 40}")
+    edit(
+        campaign_copy,
+        "cost: {corner-cafe: 50, rosas-flowers: 50}",
+        "cost: {corner-cafe: 50, rosas-flowers: 40}",
+    )
     edit(campaign_copy, "    for_customers_of: rosas-flowers\n", "    for_customers_of: bakery\n")
     edit(campaign_copy, "check_in: weekly", "check_in: daily\ncolour: blue")
     (campaign_copy.parents[1] / "assets/partners/corner-cafe/logo.png").unlink()
     (campaign_copy / "copy/extra.md").write_text("Hello\n", encoding="utf-8")
     messages = [p.message for p in validate(campaign_copy).errors]
-    for expected in ("sums to 90%", "'bakery'", "unknown field 'colour'", "'daily' is not allowed", "logo file",
-                     "has no owner"):
+    for expected in (
+        "sums to 90%",
+        "'bakery'",
+        "unknown field 'colour'",
+        "'daily' is not allowed",
+        "logo file",
+        "has no owner",
+    ):
         assert any(expected in m for m in messages), (expected, messages)
 
 

@@ -75,8 +75,15 @@ def stage_payload(
         poster = Path("posters") / f"{cut.language}-{aspect_slug(cut.aspect)}.jpg"
         _place(cut.path, payload / video)
         _place(cut.poster, payload / poster)
-        cuts.append({"language": cut.language, "aspect": cut.aspect, "path": video.as_posix(),
-                     "poster": poster.as_posix(), "probe": cut.probe})
+        cuts.append(
+            {
+                "language": cut.language,
+                "aspect": cut.aspect,
+                "path": video.as_posix(),
+                "poster": poster.as_posix(),
+                "probe": cut.probe,
+            }
+        )
     name = loaded.partner_name(partner)
     title = loaded.campaign.title
     write_text_atomic(payload / "brief.html", render_brief(loaded, partner, blockers, today))
@@ -87,7 +94,8 @@ def stage_payload(
         "partners": [{"id": p, "name": loaded.partner_name(p)} for p in loaded.campaign.partner_ids],
         "languages": languages,
         "approvals": {
-            p: loaded.campaign.approvals[p].model_dump(mode="json") if p in loaded.campaign.approvals
+            p: loaded.campaign.approvals[p].model_dump(mode="json")
+            if p in loaded.campaign.approvals
             else {"approved": False, "by": None, "date": None}
             for p in loaded.campaign.partner_ids
         },

@@ -70,12 +70,23 @@ def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | Non
     videos = [d for d in loaded.campaign.deliverables if d.kind == "video"]
     if len(videos) > 1:
         raise UserInputError(
-            [Problem(file=loaded.campaign_file, field="deliverables", line=loaded.document.line_of(("deliverables",)),
-                     message="this version renders one video per campaign, and the campaign lists "
-                     f"{len(videos)}", fix="keep one video deliverable; put other videos in their own campaign")]
+            [
+                Problem(
+                    file=loaded.campaign_file,
+                    field="deliverables",
+                    line=loaded.document.line_of(("deliverables",)),
+                    message="this version renders one video per campaign, and the campaign lists "
+                    f"{len(videos)}",
+                    fix="keep one video deliverable; put other videos in their own campaign",
+                )
+            ]
         )
-    return RunPlan(loaded=loaded, layout=OutputLayout(out_dir, loaded.slug), languages=wanted,
-                   blockers=list(report.blockers))
+    return RunPlan(
+        loaded=loaded,
+        layout=OutputLayout(out_dir, loaded.slug),
+        languages=wanted,
+        blockers=list(report.blockers),
+    )
 
 
 def translate_copy(plan: RunPlan, language: str, translator: Translator) -> CopyOutcome:
@@ -86,7 +97,11 @@ def translate_copy(plan: RunPlan, language: str, translator: Translator) -> Copy
     for done, item in enumerate(items):
         assert item.source is not None  # checked by validation
         result = translate_copy_piece(
-            plan.loaded.folder / item.source, item.id, translator, plan.source_language, language,
+            plan.loaded.folder / item.source,
+            item.id,
+            translator,
+            plan.source_language,
+            language,
             plan.layout.copy_dir(language),
         )
         pieces[item.id] = result.path
@@ -103,16 +118,27 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
     if not source.is_file():
         return None
     result = translate_subtitle_file(
-        source, translator, plan.source_language, language,
-        plan.layout.subtitle_file(language, ".srt"), plan.layout.subtitle_file(language, ".vtt"),
+        source,
+        translator,
+        plan.source_language,
+        language,
+        plan.layout.subtitle_file(language, ".srt"),
+        plan.layout.subtitle_file(language, ".vtt"),
     )
     reporter("subtitles", language)(1.0)
-    return SubtitleOutcome(language=language, deliverable=video.id, srt=result.srt, vtt=result.vtt,
-                           cue_count=len(result.cues), notes=result.notes)
+    return SubtitleOutcome(
+        language=language,
+        deliverable=video.id,
+        srt=result.srt,
+        vtt=result.vtt,
+        cue_count=len(result.cues),
+        notes=result.notes,
+    )
 
 
-def render_cut(plan: RunPlan, partner: str, language: str, aspect: str, subtitles: SubtitleOutcome,
-               settings: Settings) -> CutOutcome:
+def render_cut(
+    plan: RunPlan, partner: str, language: str, aspect: str, subtitles: SubtitleOutcome, settings: Settings
+) -> CutOutcome:
     from jointcampaign.render.cut import CutRequest
     from jointcampaign.render.cut import render_cut as render
     from jointcampaign.subtitles.reader import read_subtitles
@@ -138,14 +164,22 @@ def render_cut(plan: RunPlan, partner: str, language: str, aspect: str, subtitle
     poster = plan.layout.poster_file(partner, language, aspect)
     poster.parent.mkdir(parents=True, exist_ok=True)
     result.poster_path.replace(poster)
-    return CutOutcome(partner=partner, language=language, aspect=aspect, path=result.path, poster=poster,
-                      probe=asdict(result.info))
+    return CutOutcome(
+        partner=partner,
+        language=language,
+        aspect=aspect,
+        path=result.path,
+        poster=poster,
+        probe=asdict(result.info),
+    )
 
 
 def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> PartnerBundle:
     from jointcampaign.bundle.bag import BagInfo, build_bundle, read_payload_manifest
 
-    payload = stage_payload(plan.loaded, plan.layout, partner, plan.languages, outcome, plan.blockers, plan.today)
+    payload = stage_payload(
+        plan.loaded, plan.layout, partner, plan.languages, outcome, plan.blockers, plan.today
+    )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)
     zip_path = plan.layout.zip_file(partner)

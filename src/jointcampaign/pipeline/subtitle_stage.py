@@ -20,7 +20,9 @@ class SubtitleResult:
     notes: tuple[str, ...]
 
 
-def translate_cues(cues: list[Cue], translator: Translator, source: str, target: str) -> tuple[list[Cue], list[str]]:
+def translate_cues(
+    cues: list[Cue], translator: Translator, source: str, target: str
+) -> tuple[list[Cue], list[str]]:
     """Cue by cue, in one batch; each cue keeps its timing."""
     texts = [cue.text.replace("\n", " ") for cue in cues]
     batch = translator.translate_batch(texts, source, target)

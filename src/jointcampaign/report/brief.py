@@ -105,22 +105,32 @@ def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker
         table(
             ["Code", "Who gets it", "Where it is honoured", "Discount", "Terms", "Expires"],
             [
-                [o.code, f"customers of {name(o.for_customers_of)}", name(o.honoured_by), o.discount, o.terms,
-                 o.expires.isoformat()]
+                [
+                    o.code,
+                    f"customers of {name(o.for_customers_of)}",
+                    name(o.honoured_by),
+                    o.discount,
+                    o.terms,
+                    o.expires.isoformat(),
+                ]
                 for o in campaign.offers
             ],
         ),
         "<h2>Goals (KPIs)</h2>",
         table(
             ["Metric", "Target", "Owner", "Measured by"],
-            [[k.metric, f"{k.target:g}", name(k.owner), _measure(loaded, k.measured_by, k.code, k.link)]
-             for k in campaign.kpis],
+            [
+                [k.metric, f"{k.target:g}", name(k.owner), _measure(loaded, k.measured_by, k.code, k.link)]
+                for k in campaign.kpis
+            ],
         ),
         "<h2>Cost and revenue split</h2>",
         table(
             ["Partner", "Cost", "Revenue"],
-            [[name(p), f"{campaign.split.cost.get(p, 0):g}%", f"{campaign.split.revenue.get(p, 0):g}%"]
-             for p in campaign.partner_ids],
+            [
+                [name(p), f"{campaign.split.cost.get(p, 0):g}%", f"{campaign.split.revenue.get(p, 0):g}%"]
+                for p in campaign.partner_ids
+            ],
         ),
         "<h2>Rights and licences</h2>",
         table(
@@ -131,15 +141,22 @@ def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker
         table(
             ["Partner", "Approved", "By", "Date"],
             [
-                [name(p), "yes" if a.approved else "not yet", a.by or "—", a.date.isoformat() if a.date else "—"]
+                [
+                    name(p),
+                    "yes" if a.approved else "not yet",
+                    a.by or "—",
+                    a.date.isoformat() if a.date else "—",
+                ]
                 for p in campaign.partner_ids
                 for a in [campaign.approvals.get(p, Approval())]
             ],
         ),
         f"<p>Check-ins: <strong>{escape(campaign.check_in)}</strong>.</p>",
         "<h2>Open blockers</h2>",
-        table(["Owner", "Deliverable", "What is missing", "How to unblock"],
-              [[name(b.partner), b.deliverable, b.message, b.fix] for b in blockers]),
+        table(
+            ["Owner", "Deliverable", "What is missing", "How to unblock"],
+            [[name(b.partner), b.deliverable, b.message, b.fix] for b in blockers],
+        ),
         "<h2>Partnership health</h2>",
         table(
             ["Check", "Flag", "Why"],

@@ -31,7 +31,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, raw: bool = 
         cells = "".join(f"<td>{cell if raw else escape(cell)}</td>" for cell in row)
         body_rows.append(f"<tr>{cells}</tr>")
     if not body_rows:
-        return f'<p class="muted">None.</p>'
+        return '<p class="muted">None.</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body_rows)}</tbody></table>"
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 
-def tracked_link(base: str, campaign: str, partner: str, language: str | None = None, cut: str | None = None) -> str:
+def tracked_link(
+    base: str, campaign: str, partner: str, language: str | None = None, cut: str | None = None
+) -> str:
     parts = urlsplit(base)
     params = {"utm_source": partner, "utm_medium": "referral", "utm_campaign": campaign}
     if language:

@@ -10,9 +10,16 @@ from jointcampaign.validation import Blocker
 
 
 def render_qc(
-    title: str, partner_name: str, partner_id: str, languages: list[str], outcome: RunOutcome, blockers: list[Blocker]
+    title: str,
+    partner_name: str,
+    partner_id: str,
+    languages: list[str],
+    outcome: RunOutcome,
+    blockers: list[Blocker],
 ) -> str:
-    sections = [f"<h1>Quality report</h1><p class='muted'>{escape(title)} · bundle for {escape(partner_name)}</p>"]
+    sections = [
+        f"<h1>Quality report</h1><p class='muted'>{escape(title)} · bundle for {escape(partner_name)}</p>"
+    ]
     rows = []
     for language in languages:
         copy = next((c for c in outcome.copies if c.language == language), None)
@@ -29,7 +36,10 @@ def render_qc(
                 escape("; ".join(dict.fromkeys(notes))) or "—",
             ]
         )
-    sections += ["<h2>Languages</h2>", table(["Language", "Copy", "Subtitles", "Video", "Notes"], rows, raw=True)]
+    sections += [
+        "<h2>Languages</h2>",
+        table(["Language", "Copy", "Subtitles", "Video", "Notes"], rows, raw=True),
+    ]
     cut_rows = []
     for cut in (c for c in outcome.cuts if c.partner == partner_id):
         probe = cut.probe
@@ -44,15 +54,24 @@ def render_qc(
                 ),
             ]
         )
-    sections += ["<h2>Video cuts (probed with ffprobe)</h2>", table(["Cut", "Poster", "Probe"], cut_rows, raw=True)]
+    sections += [
+        "<h2>Video cuts (probed with ffprobe)</h2>",
+        table(["Cut", "Poster", "Probe"], cut_rows, raw=True),
+    ]
     sections += [
         "<h2>Failures</h2>",
         table(
             ["Stage", "Language", "Cut", "What went wrong"],
-            [[f.stage, f.language or "—", f.aspect or "—", f.message] for f in outcome.failures
-             if f.partner in (None, partner_id)],
+            [
+                [f.stage, f.language or "—", f.aspect or "—", f.message]
+                for f in outcome.failures
+                if f.partner in (None, partner_id)
+            ],
         ),
         "<h2>Blockers</h2>",
-        table(["Owner", "Deliverable", "What is missing"], [[b.partner, b.deliverable, b.message] for b in blockers]),
+        table(
+            ["Owner", "Deliverable", "What is missing"],
+            [[b.partner, b.deliverable, b.message] for b in blockers],
+        ),
     ]
     return page(f"QC — {title} — {partner_name}", "\n".join(sections))

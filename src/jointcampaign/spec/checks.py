@@ -23,7 +23,11 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
     def at(key: PathKey, message: str, fix: str) -> Problem:
         field = ".".join(str(k) if isinstance(k, str) else f"[{k}]" for k in key).replace(".[", "[")
         return Problem(
-            file=loaded.campaign_file, line=loaded.document.line_of(key), field=field, message=message, fix=fix
+            file=loaded.campaign_file,
+            line=loaded.document.line_of(key),
+            field=field,
+            message=message,
+            fix=fix,
         )
 
     def unknown_partner(key: PathKey, value: str) -> Problem:
@@ -48,7 +52,11 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
         if item.owner not in known:
             yield unknown_partner(("deliverables", index, "owner"), item.owner)
         if item.id in deliverable_ids:
-            yield at(("deliverables", index, "id"), f"deliverable id '{item.id}' is used twice", "give each one a unique id")
+            yield at(
+                ("deliverables", index, "id"),
+                f"deliverable id '{item.id}' is used twice",
+                "give each one a unique id",
+            )
         deliverable_ids.add(item.id)
         if item.kind in ("copy", "video") and not item.source:
             yield at(
@@ -57,7 +65,11 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 f"add 'source: {item.kind}/<file>' naming the file in the campaign folder",
             )
         if item.kind == "review" and item.language is None:
-            yield at(("deliverables", index), f"review '{item.id}' names no language", "add 'language: es' (for example)")
+            yield at(
+                ("deliverables", index),
+                f"review '{item.id}' names no language",
+                "add 'language: es' (for example)",
+            )
 
     codes: set[str] = set()
     for index, offer in enumerate(campaign.offers):
@@ -72,7 +84,11 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 "set honoured_by to the partner whose shop gives the discount",
             )
         if offer.code in codes:
-            yield at(("offers", index, "code"), f"offer code {offer.code} is used twice", "give each offer its own code")
+            yield at(
+                ("offers", index, "code"),
+                f"offer code {offer.code} is used twice",
+                "give each offer its own code",
+            )
         codes.add(offer.code)
 
     for index, kpi in enumerate(campaign.kpis):
@@ -98,7 +114,11 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 yield unknown_partner(("split", part, partner_id), partner_id)
         missing = [p for p in campaign.partner_ids if p not in shares]
         if missing:
-            yield at(("split", part), f"{part} split has no share for {', '.join(missing)}", "give every partner a share, even 0")
+            yield at(
+                ("split", part),
+                f"{part} split has no share for {', '.join(missing)}",
+                "give every partner a share, even 0",
+            )
         total = sum(shares.values())
         if abs(total - 100) > SPLIT_TOLERANCE:
             yield at(

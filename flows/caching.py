@@ -1,0 +1,88 @@
+"""Prefect wiring for incremental runs: cache keys from the core's fingerprints, results kept on disk.
+
+A task's cache key is the fingerprint of what it reads (input files, values, code and model
+versions, computed by `jointcampaign.pipeline.fingerprint`). Its result (small: paths and facts)
+is stored under the campaign's output folder, so it travels with the outputs and goes away with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from prefect import Task
+from prefect.cache_policies import CachePolicy
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TaskRunContext
+from prefect.filesystems import LocalFileSystem
+
+from jointcampaign.errors import StageFailedError
+from jointcampaign.pipeline import fingerprint as fp
+from jointcampaign.pipeline.fingerprint import Fingerprint
+from jointcampaign.pipeline.layout import OutputLayout
+
+TaskT = TypeVar("TaskT", bound=Task[Any, Any])
+CACHE_DIR = "cache"
+
+
+@dataclass
+class InputFingerprint(CachePolicy):
+    """Key = task name + the core's fingerprint of the task's inputs.
+
+    A record whose outputs are no longer on disk (someone cleaned the work folder) is dropped
+    before Prefect looks it up, so the task runs again instead of returning paths that are gone.
+    """
+
+    fingerprint: Callable[[dict[str, Any]], Fingerprint] | None = None
+
+    def compute_key(
+        self, task_ctx: TaskRunContext, inputs: dict[str, Any], flow_parameters: dict[str, Any], **kwargs: Any
+    ) -> str | None:
+        if self.fingerprint is None:
+            return None
+        found = self.fingerprint(inputs)
+        key = f"{task_ctx.task.name}-{found.digest}"
+        if not found.outputs_present():
+            _drop_record(task_ctx, key)
+        return key
+
+
+def _drop_record(task_ctx: TaskRunContext, key: str) -> None:
+    store = task_ctx.result_store
+    for storage in (store.metadata_storage, store.result_storage):
+        if isinstance(storage, LocalFileSystem) and storage.basepath:
+            (Path(storage.basepath).expanduser() / key).unlink(missing_ok=True)
+
+
+COPY_CACHE = InputFingerprint(
+    fingerprint=lambda i: fp.copy_fingerprint(i["plan"], i["language"], i["settings"]))
+SUBTITLES_CACHE = InputFingerprint(
+    fingerprint=lambda i: fp.subtitles_fingerprint(i["plan"], i["language"], i["settings"]))
+CUT_CACHE = InputFingerprint(
+    fingerprint=lambda i: fp.cut_fingerprint(
+        i["plan"], i["partner"], i["language"], i["aspect"], i["subtitles"], i["settings"]))
+BUNDLE_CACHE = InputFingerprint(
+    fingerprint=lambda i: fp.bundle_fingerprint(i["plan"], i["partner"], i["outcome"]))
+
+
+def cache_dir(layout: OutputLayout) -> Path:
+    return layout.work_dir / CACHE_DIR
+
+
+def persisted(task: TaskT, layout: OutputLayout) -> TaskT:
+    """The task with its results written under OUT/<campaign>/.work/cache/ (shared with other workers)."""
+    storage = cache_dir(layout).resolve()
+    return task.with_options(result_storage=storage, persist_result=True)  # type: ignore[return-value]
+
+
+def retry_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry only failures of valid work (an encoder crash); bad input fails the same way every time."""
+    try:
+        state.result(raise_on_failure=True)
+    except StageFailedError:
+        return True
+    except BaseException:
+        return False
+    return False

@@ -1,0 +1,43 @@
+"""Subtitles: read any SRT/WebVTT/SSA a marketing lead drops in, translate sentence by sentence,
+re-time, check readability per language, and write clean SRT/WebVTT.
+
+Reading never lets a raw exception escape for a bad file: everything unreadable becomes a
+:class:`~jointcampaign.errors.UserInputError` naming the file, the line and the fix.
+"""
+
+from jointcampaign.subtitles.check import SubtitleCheck, check_subtitle_file
+from jointcampaign.subtitles.linebreak import break_lines
+from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
+from jointcampaign.subtitles.model import Cue, SubtitleDocument
+from jointcampaign.subtitles.readability import (
+    CueIssue,
+    ReadabilitySummary,
+    Rules,
+    check_cues,
+    rules_for,
+    summarize,
+)
+from jointcampaign.subtitles.reader import read_subtitles, read_subtitles_bytes
+from jointcampaign.subtitles.writer import to_srt, to_vtt, write_srt, write_vtt
+
+__all__ = [
+    "Cue",
+    "CueIssue",
+    "LocalizedSubtitles",
+    "ReadabilitySummary",
+    "Rules",
+    "SubtitleCheck",
+    "SubtitleDocument",
+    "break_lines",
+    "check_cues",
+    "check_subtitle_file",
+    "localize_cues",
+    "read_subtitles",
+    "read_subtitles_bytes",
+    "rules_for",
+    "summarize",
+    "to_srt",
+    "to_vtt",
+    "write_srt",
+    "write_vtt",
+]

@@ -1,0 +1,147 @@
+"""Break a subtitle's text into at most two lines that read well.
+
+One line when it fits; otherwise the two-line break with the most even lines, preferring a
+longer bottom line (the "pyramid" viewers read fastest) and a break after a clause. A glossary
+term, brand or a number with its unit is never split; a run of capitalised words (a name) only
+if nothing else fits. Chinese, Japanese and Thai break between characters where their rules
+allow; Arabic and Hebrew keep logical order (rendering handles direction).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jointcampaign.subtitles.textmetrics import is_unspaced, join_lines, primary_subtag, reading_length
+
+_UNIT = (
+    r"%|‰|€|\$|£|¥|₹|km/h|km|kg|cm|mm|ml|cl|mg|min|h|g|l|m|s|°C|°F|°|am|pm|a\.m\.|p\.m\."
+    r"|euros?|dollars?|pounds?|yuan|yen|rupees?|dirhams?|pesos?"
+)
+_NUMBER_WITH_UNIT = re.compile(
+    rf"(?:[€$£¥₹]\s?)?\d+(?:[.,:]\d+)*(?:\s?(?:{_UNIT})(?![^\W\d_]))?(?:\s?[–-]\s?\d+(?:[.,:]\d+)*)?",
+    re.IGNORECASE,
+)
+# In Chinese and Japanese the unit or counter follows the number directly: 100元, 5公里, 3点.
+_NUMBER_WITH_CJK_UNIT = re.compile(
+    r"(?:[€$£¥₹]\s?)?\d+(?:[.,:]\d+)*(?:[%‰]|[\u3040-\u30ff\u3400-\u9fff]{1,2})"
+)
+_CLAUSE_END = frozenset(",;:.!?…、，。！？；：—–")
+# Characters that may not start a line (closing marks, small kana) or end one (opening marks),
+# following the Japanese/Chinese line-breaking rules (kinsoku).
+_NO_LINE_START = frozenset(
+    ")]}）」』】〕〉》”’、。，．！？：；・…‥ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
+)
+_NO_LINE_END = frozenset("([{（「『【〔〈《“‘")
+_THAI_FOLLOWING_VOWELS = frozenset("\u0e30\u0e32\u0e33\u0e45\u0e46")
+_THAI_LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+_NAME_SPLIT_PENALTY = 50.0
+# Thai without a dictionary: a space is a far safer break than a guess inside a word; the
+# guess is better before a leading vowel or after a final one, which bound syllables.
+_MID_WORD_PENALTY = 10.0
+_SYLLABLE_EDGE_PENALTY = 4.0
+
+
+@dataclass(frozen=True)
+class BreakPoint:
+    cut_start: int  # the first line is text[:cut_start]
+    cut_end: int  # the second line is text[cut_end:]
+    penalty: float = 0.0
+
+
+def protected_spans(text: str, lang: str, terms: Sequence[str] = ()) -> list[tuple[int, int]]:
+    """Spans that must stay on one line: the given terms and numbers with their units."""
+    spans = [match.span() for match in _NUMBER_WITH_UNIT.finditer(text) if " " in match.group().strip()]
+    if is_unspaced(lang):
+        spans += [match.span() for match in _NUMBER_WITH_CJK_UNIT.finditer(text)]
+    folded = text.casefold()
+    for term in terms:
+        needle = term.strip().casefold()
+        start = folded.find(needle) if needle else -1
+        while start >= 0:
+            spans.append((start, start + len(needle)))
+            start = folded.find(needle, start + 1)
+    return spans
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of two or more capitalised words, the likely names ("Rosa Flores", "Corner Café")."""
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match[str]] = []
+    for word in [*re.finditer(r"\S+", text), None]:
+        if word is not None and word.group()[0].isupper() and not run_breaks(run, word):
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [word] if word is not None and word.group()[0].isupper() else []
+    return spans
+
+
+def run_breaks(run: list[re.Match[str]], word: re.Match[str]) -> bool:
+    return bool(run) and run[-1].group()[-1] in _CLAUSE_END
+
+
+def candidate_breaks(text: str, lang: str, protected: Sequence[tuple[int, int]] = ()) -> list[BreakPoint]:
+    """Every place `text` may be split into two lines, with a penalty for the doubtful ones."""
+    names = name_spans(text) if not is_unspaced(lang) else []
+    points: list[BreakPoint] = []
+    unspaced = is_unspaced(lang)
+    for position in range(1, len(text)):
+        if any(start < position < end for start, end in protected):
+            continue
+        point = _break_at(text, position, unspaced, primary_subtag(lang) in ("th", "lo", "km", "my"))
+        if point is None:
+            continue
+        if any(start < position < end for start, end in names):
+            point = BreakPoint(point.cut_start, point.cut_end, point.penalty + _NAME_SPLIT_PENALTY)
+        points.append(point)
+    return points
+
+
+def _break_at(text: str, position: int, unspaced: bool, thai_like: bool) -> BreakPoint | None:
+    before, after = text[position - 1], text[position]
+    if after == " " and before != " ":
+        end = position
+        while end < len(text) and text[end] == " ":
+            end += 1
+        return BreakPoint(position, end) if end < len(text) else None
+    if not unspaced or before == " " or after == " " or unicodedata.category(after) in ("Mn", "Mc", "Me"):
+        return None
+    if before.isascii() and after.isascii() and (before.isalnum() or after.isalnum()):
+        return None  # inside a Latin word or a number
+    if after in _NO_LINE_START or before in _NO_LINE_END:
+        return None
+    if thai_like:
+        if after in _THAI_FOLLOWING_VOWELS or before in _THAI_LEADING_VOWELS:
+            return None
+        edge = after in _THAI_LEADING_VOWELS or before in _THAI_FOLLOWING_VOWELS
+        return BreakPoint(position, position, _SYLLABLE_EDGE_PENALTY if edge else _MID_WORD_PENALTY)
+    return BreakPoint(position, position)
+
+
+def break_lines(text: str, lang: str, max_chars: float, terms: Sequence[str] = ()) -> str:
+    """`text` as one line, or two balanced lines joined by "\\n"."""
+    flat = re.sub(r"[ \t]+", " ", join_lines(text.split("\n"), lang)).strip()
+    if reading_length(flat, lang) <= max_chars:
+        return flat
+    best: tuple[float, str] | None = None
+    for point in candidate_breaks(flat, lang, protected_spans(flat, lang, terms)):
+        top, bottom = flat[: point.cut_start].rstrip(), flat[point.cut_end :].lstrip()
+        cost = _cost(top, bottom, lang, max_chars) + point.penalty
+        if best is None or cost < best[0]:
+            best = (cost, f"{top}\n{bottom}")
+    return flat if best is None else best[1]
+
+
+def _cost(top: str, bottom: str, lang: str, max_chars: float) -> float:
+    top_length, bottom_length = reading_length(top, lang), reading_length(bottom, lang)
+    overflow = max(0.0, top_length - max_chars) + max(0.0, bottom_length - max_chars)
+    cost = 100.0 * overflow + abs(top_length - bottom_length)
+    if top_length > bottom_length:
+        cost += 0.5 * (top_length - bottom_length)  # bottom-heavy reads faster than top-heavy
+    if top and top[-1] in _CLAUSE_END:
+        cost -= min(8.0, 0.2 * max_chars)
+    return cost
