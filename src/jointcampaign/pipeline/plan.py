@@ -47,6 +47,13 @@ class RunPlan:
         blocked = {b.deliverable for b in self.blockers}
         return item.id not in blocked
 
+    @property
+    def protected_terms(self) -> list[str]:
+        """Names and codes a line break must never split."""
+        campaign = self.loaded.campaign
+        names = [self.loaded.partner_name(p) for p in self.partners]
+        return list(dict.fromkeys([*campaign.glossary.keep, *names, *(o.code for o in campaign.offers)]))
+
     def copy_pieces(self) -> list[Deliverable]:
         return [d for d in self.loaded.campaign.deliverables if d.kind == "copy" and self._supplied(d)]
 
@@ -124,15 +131,19 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         language,
         plan.layout.subtitle_file(language, ".srt"),
         plan.layout.subtitle_file(language, ".vtt"),
+        terms=plan.protected_terms,
     )
     reporter("subtitles", language)(1.0)
+    localized = result.localized
     return SubtitleOutcome(
         language=language,
         deliverable=video.id,
         srt=result.srt,
         vtt=result.vtt,
-        cue_count=len(result.cues),
+        cue_count=len(localized.cues),
         notes=result.notes,
+        readability=localized.summary.as_dict(),
+        rule_breaks=tuple(f"cue {issue.index}: {issue.message}" for issue in localized.issues),
     )
 
 

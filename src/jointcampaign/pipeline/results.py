@@ -22,6 +22,8 @@ class SubtitleOutcome:
     vtt: Path
     cue_count: int
     notes: tuple[str, ...] = ()
+    readability: dict[str, Any] = field(default_factory=dict)
+    rule_breaks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

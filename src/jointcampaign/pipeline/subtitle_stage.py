@@ -1,10 +1,12 @@
-"""Translate the source subtitles into one language and write SRT and WebVTT."""
+"""Translate the source subtitles into one language, sentence by sentence, and write SRT and WebVTT."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
 from jointcampaign.subtitles.model import Cue
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.writer import write_srt, write_vtt
@@ -16,24 +18,37 @@ class SubtitleResult:
     language: str
     srt: Path
     vtt: Path
-    cues: tuple[Cue, ...]
+    localized: LocalizedSubtitles
     notes: tuple[str, ...]
 
 
-def translate_cues(
-    cues: list[Cue], translator: Translator, source: str, target: str
-) -> tuple[list[Cue], list[str]]:
-    """Cue by cue, in one batch; each cue keeps its timing."""
-    texts = [cue.text.replace("\n", " ") for cue in cues]
-    batch = translator.translate_batch(texts, source, target)
-    return [replace(cue, text=text) for cue, text in zip(cues, batch.texts, strict=True)], list(batch.notes)
+def localize_with(
+    cues: Sequence[Cue], translator: Translator, source: str, target: str, terms: Sequence[str] = ()
+) -> tuple[LocalizedSubtitles, list[str]]:
+    """Whole sentences go to the translator in one batch; the result is re-timed and line-broken."""
+    notes: list[str] = []
+
+    def translate(texts: list[str]) -> list[str]:
+        batch = translator.translate_batch(texts, source, target)
+        notes.extend(batch.notes)
+        return batch.texts
+
+    return localize_cues(cues, translate, target, terms=terms), notes
 
 
 def translate_subtitle_file(
-    source_file: Path, translator: Translator, source: str, target: str, srt_out: Path, vtt_out: Path
+    source_file: Path,
+    translator: Translator,
+    source: str,
+    target: str,
+    srt_out: Path,
+    vtt_out: Path,
+    terms: Sequence[str] = (),
 ) -> SubtitleResult:
     document = read_subtitles(source_file)
-    cues, notes = translate_cues(document.cues, translator, source, target)
-    write_srt(cues, srt_out)
-    write_vtt(cues, vtt_out)
-    return SubtitleResult(language=target, srt=srt_out, vtt=vtt_out, cues=tuple(cues), notes=tuple(notes))
+    localized, notes = localize_with(document.cues, translator, source, target, terms)
+    write_srt(localized.cues, srt_out)
+    write_vtt(localized.cues, vtt_out)
+    return SubtitleResult(
+        language=target, srt=srt_out, vtt=vtt_out, localized=localized, notes=tuple(dict.fromkeys(notes))
+    )

@@ -40,6 +40,22 @@ def render_qc(
         "<h2>Languages</h2>",
         table(["Language", "Copy", "Subtitles", "Video", "Notes"], rows, raw=True),
     ]
+    sub_rows = []
+    for result in outcome.subtitles:
+        summary = result.readability
+        within = float(summary.get("percent_within", 0.0))
+        sub_rows.append(
+            [
+                escape(result.language),
+                flag(within >= 100.0, f"{within:.0f}% of cues", f"{within:.0f}% of cues"),
+                escape("; ".join(result.rule_breaks)) or "—",
+            ]
+        )
+    sections += [
+        "<h2>Subtitle readability</h2>",
+        "<p class='muted'>Characters per line and per second, duration and gaps, per language rules.</p>",
+        table(["Language", "Within rules", "Cues that break a rule"], sub_rows, raw=True),
+    ]
     cut_rows = []
     for cut in (c for c in outcome.cuts if c.partner == partner_id):
         probe = cut.probe
