@@ -20,10 +20,11 @@ from prefect.filesystems import LocalFileSystem
 
 from jointcampaign.errors import StageFailedError
 from jointcampaign.pipeline import fingerprint as fp
-from jointcampaign.pipeline.fingerprint import Fingerprint
+from jointcampaign.pipeline.fingerprint import Fingerprint, Hasher
 from jointcampaign.pipeline.layout import OutputLayout
 
 TaskT = TypeVar("TaskT", bound=Task[Any, Any])
+_PLAIN = (str, int, float, bool, type(None))
 CACHE_DIR = "cache"
 
 
@@ -43,7 +44,11 @@ class InputFingerprint(CachePolicy):
         if self.fingerprint is None:
             return None
         found = self.fingerprint(inputs)
-        key = f"{task_ctx.task.name}-{found.digest}"
+        # Plain values a task is given (a language, an aspect, a translated line) always count, so a
+        # parameter added to a task later cannot be forgotten in its fingerprint.
+        plain = {name: value for name, value in sorted(inputs.items()) if isinstance(value, _PLAIN)}
+        digest = Hasher().value("inputs", found.digest).value("plain", plain).hexdigest()
+        key = f"{task_ctx.task.name}-{digest}"
         if not found.outputs_present():
             _drop_record(task_ctx, key)
         return key

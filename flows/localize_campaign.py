@@ -47,10 +47,18 @@ class RunSummary:
 
 
 @cache
-def _translator(models_dir: Path, threads: int, beam_size: int) -> Translator:
-    from jointcampaign.translate.argos_engine import ArgosTranslator
+def _engine(settings: Settings) -> Translator:
+    """One engine per process (loaded models are reused); each task wraps it for its campaign."""
+    from jointcampaign.translate.engines import build_engine
 
-    return ArgosTranslator(models_dir=models_dir, threads=threads, beam_size=beam_size)
+    return build_engine(settings)
+
+
+def _translator(plan: core.RunPlan, settings: Settings) -> Translator:
+    from jointcampaign.translate.campaign import build_campaign_translator
+    from jointcampaign.translate.memory import MEMORY_FILE
+
+    return build_campaign_translator(plan.loaded, _engine(settings), settings.cache_dir / MEMORY_FILE)
 
 
 def _settings() -> Settings:
@@ -61,23 +69,21 @@ def _settings() -> Settings:
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(campaign_dir: Path) -> ValidationReport:
-    from jointcampaign.translate.model_store import has_pair
+    from jointcampaign.translate.engines import pair_available
 
-    models_dir = _settings().models_dir
-    return validate_campaign(campaign_dir, lambda s, t: has_pair(models_dir, s, t))
+    settings = _settings()
+    return validate_campaign(campaign_dir, lambda s, t: pair_available(settings, s, t))
 
 
 @task(name="translate-copy", cache_policy=COPY_CACHE, task_run_name="translate-copy-{language}")
 def translate_copy_task(plan: core.RunPlan, language: str, settings: Settings) -> CopyOutcome:
-    s = settings
-    return core.translate_copy(plan, language, _translator(s.models_dir, s.threads, s.beam_size))
+    return core.translate_copy(plan, language, _translator(plan, settings))
 
 
 @task(name="translate-subtitles", cache_policy=SUBTITLES_CACHE,
       task_run_name="translate-subtitles-{language}")
 def translate_subtitles_task(plan: core.RunPlan, language: str, settings: Settings) -> SubtitleOutcome | None:
-    s = settings
-    return core.translate_subtitles(plan, language, _translator(s.models_dir, s.threads, s.beam_size))
+    return core.translate_subtitles(plan, language, _translator(plan, settings))
 
 
 # Settings travel as a parameter: on a Dask worker the environment is the worker's, not the flow's.
@@ -144,7 +150,7 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
         raise UserInputError(report.errors)
     plan = core.plan_run(report, out_dir, languages)
     renders = render_task_runner(task_runner, dask_address, workers=2)
-    with campaign_lock(plan.layout.campaign_dir, on_wait=logger.info), renders:
+    with campaign_lock(plan.layout.campaign_dir, on_wait=logger.warning), renders:
         summary, outcome, steps = _produce(plan, settings, renders)
     for failure in outcome.failures:
         logger.error("%s failed (%s %s): %s", failure.stage, failure.language, failure.partner,

@@ -54,6 +54,7 @@ def _mount_subcommands() -> None:
             "Serve bundles to partners; manage their links.",
         ),
         ("jointcampaign.cli_subtitles", "subtitles_app", "subtitles", "Check and translate subtitle files."),
+        ("jointcampaign.cli_review", "review_app", "review", "Export translations for human review; import fixes."),
     ):
         try:
             sub = getattr(__import__(module, fromlist=[attribute]), attribute)
@@ -83,10 +84,10 @@ def _root(
 
 
 def _validate(folder: Path) -> ValidationReport:
-    from jointcampaign.translate.model_store import has_pair
+    from jointcampaign.translate.engines import pair_available
 
-    models_dir = settings().models_dir
-    return validate_campaign(folder, lambda source, target: has_pair(models_dir, source, target))
+    built = settings()
+    return validate_campaign(folder, lambda source, target: pair_available(built, source, target))
 
 
 @app.command()

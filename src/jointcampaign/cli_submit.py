@@ -33,10 +33,10 @@ def register_commands(app: typer.Typer) -> None:
 
 
 def _validate(folder: Path) -> ValidationReport:
-    from jointcampaign.translate.model_store import has_pair
+    from jointcampaign.translate.engines import pair_available
 
-    models_dir = settings().models_dir
-    return validate_campaign(folder, lambda source, target: has_pair(models_dir, source, target))
+    built = settings()
+    return validate_campaign(folder, lambda source, target: pair_available(built, source, target))
 
 
 def _check_runner(task_runner: str | None, dask_address: str | None) -> None:
