@@ -1,26 +1,34 @@
-"""Benchmark: one co-branded 16:9 cut with render_cut versus plain ffmpeg filters, same machine, same run.
+"""Benchmark: the renderer against plain ffmpeg doing the same job, measured in the same run.
 
-Generates a 1080p30 clip (20 s by default), then times
-  * render_cut: moviepy decode + numpy burn-in of subtitles and two logos + libx264, and
-  * ffmpeg alone: `subtitles` (libass) + two `overlay` filters + libx264, same preset and CRF,
-and prints both times, their ratio, and peak memory. Run: .venv/bin/python bench/render.py
+On a generated 20 s 1080p30 clip with audio, two partner logos and subtitles:
+  (a) one 16:9 cut with burned subtitles and both logos: `render_cut` vs one ffmpeg run with
+      `subtitles` (libass) + two `overlay` filters and libx264 at the same preset and CRF;
+  (b) all four aspects (16:9, 9:16, 1:1, 4:5) of one language: `render_cuts`, which decodes the
+      source once, vs four separate ffmpeg runs that crop, scale, burn and encode;
+  (c) peak resident memory of Python plus every ffmpeg process it runs, sampled during (a) and (b).
+Neither side renders an end card here, so both make exactly the same frames; the end card's own
+cost is printed separately. With --repeat N each side runs N times, alternating, and the fastest
+run counts (other work on the machine only ever adds time). Run: .venv/bin/python bench/render.py
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from jointcampaign.demo.media import make_demo_video, make_logo
-from jointcampaign.render.cut import CutRequest, render_cut
+from jointcampaign.render.cut import CutRequest, EndCard, render_cut, render_cuts
 from jointcampaign.render.encode import ffmpeg_exe
 from jointcampaign.render.fonts import font_for_text
 from jointcampaign.render.layout import cut_layout
+from jointcampaign.render.reframe import reframe
 
 LINES = [
     "Good morning from Maple Street!",
@@ -28,7 +36,9 @@ LINES = [
     "Fresh flowers at Rosa's Flowers.",
     "Show your receipt and save 10%.",
 ]
+ASPECTS = ["16:9", "9:16", "1:1", "4:5"]
 PRESET, CRF = "veryfast", 21
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def cues_for(seconds: float) -> list[tuple[float, float, str]]:
@@ -42,26 +52,25 @@ def cues_for(seconds: float) -> list[tuple[float, float, str]]:
 
 def write_srt(path: Path, cues: list[tuple[float, float, str]]) -> None:
     def stamp(seconds: float) -> str:
-        millis = round(seconds * 1000)
-        return (
-            f"{millis // 3_600_000:02}:{millis // 60_000 % 60:02}:{millis // 1000 % 60:02},{millis % 1000:03}"
-        )
+        ms = round(seconds * 1000)
+        return f"{ms // 3_600_000:02}:{ms // 60_000 % 60:02}:{ms // 1000 % 60:02},{ms % 1000:03}"
 
     blocks = [
-        f"{index}\n{stamp(start)} --> {stamp(end)}\n{text}\n"
-        for index, (start, end, text) in enumerate(cues, 1)
+        f"{i}\n{stamp(start)} --> {stamp(end)}\n{text}\n" for i, (start, end, text) in enumerate(cues, 1)
     ]
     path.write_text("\n".join(blocks), encoding="utf-8")
 
 
-def plain_ffmpeg(source: Path, srt: Path, logos: list[Path], out: Path, height: int, threads: int) -> None:
-    """The same deliverable with ffmpeg filters only: libass subtitles, then two scaled overlays."""
-    layout = cut_layout("16:9", height, logo_count=2)
+def plain_ffmpeg(source: Path, srt: Path, logos: list[Path], out: Path, aspect: str, height: int,
+                 threads: int) -> None:  # fmt: skip
+    """The same cut with ffmpeg filters only: crop and scale, libass subtitles, two scaled overlays."""
+    layout = cut_layout(aspect, height, logo_count=2)
+    window = reframe((round(height * 16 / 9 / 2) * 2, height), layout.size).window
     lead, other = layout.logo_boxes
     font_dir = font_for_text("Hello").path.parent
     style = f"FontName=Noto Sans,Bold=1,FontSize={round(layout.font_px * 0.55)},BorderStyle=3,Outline=6"
     graph = (
-        f"[0:v]scale={layout.width}:{layout.height},"
+        f"[0:v]crop={window.width}:{window.height}:{window.x}:{window.y},scale={layout.width}:{layout.height},"
         f"subtitles=filename='{srt}':fontsdir='{font_dir}':force_style='{style}'[subbed];"
         f"[1:v]scale=-1:{lead.height}[lead];[2:v]scale=-1:{other.height}[other];"
         f"[subbed][lead]overlay={lead.x}:{lead.y}[one];"
@@ -77,8 +86,64 @@ def plain_ffmpeg(source: Path, srt: Path, logos: list[Path], out: Path, height: 
     subprocess.run(command, check=True)
 
 
-def peak_rss_mib(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+def tree_rss_kib(root: int) -> int:
+    """Resident memory of `root` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            rss[int(entry.name)] = int((entry / "statm").read_text().split()[1]) * PAGE_KIB
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+        children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+class PeakTreeRss:
+    """Samples this process tree every 50 ms: getrusage only knows the largest single child, but a
+    render runs a decoder and several encoders at once, and their sum is what has to fit."""
+
+    def __init__(self) -> None:
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakTreeRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:  # fmt: skip
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(os.getpid()))
+            self._stop.wait(0.05)
+
+
+def all_plain(plain_cut: Callable[[str], None]) -> None:
+    for aspect in ASPECTS:
+        plain_cut(aspect)
+
+
+def best_of(repeat: int, ours: Callable[[], object], plain: Callable[[], object]) -> tuple[float, float]:
+    times: dict[str, list[float]] = {"ours": [], "plain": []}
+    for _ in range(repeat):
+        for name, work in (("ours", ours), ("plain", plain)):
+            started = time.perf_counter()
+            work()
+            times[name].append(time.perf_counter() - started)
+    return min(times["ours"]), min(times["plain"])
 
 
 def main() -> int:
@@ -86,43 +151,53 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
+    print(f"load average before: {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="jointcampaign-bench-") as scratch:
         folder = Path(scratch)
         width = round(args.height * 16 / 9 / 2) * 2
-        started = time.perf_counter()
         source = make_demo_video(folder / "source.mp4", width=width, height=args.height, seconds=args.seconds)
-        made_in = time.perf_counter() - started
-        print(f"source: {args.seconds:g} s {width}x{args.height} 30 fps, made in {made_in:.1f} s")
-        logos = [
-            make_logo(folder / "rosa.png", "Rosa's Flowers", "#C2185B"),
-            make_logo(folder / "cafe.png", "Corner Café", "#6F4E37"),
-        ]
+        print(f"source: {args.seconds:g} s {width}x{args.height} 30 fps with AAC audio")
+        logos = [make_logo(folder / "cafe.png", "Corner Café", "#6F4E37"),
+                 make_logo(folder / "rosa.png", "Rosa's Flowers", "#C2185B")]  # fmt: skip
         cues = cues_for(args.seconds)
         srt = folder / "subs.srt"
         write_srt(srt, cues)
 
-        request = CutRequest(
-            source=source, cues=cues, language="en", out=folder / "ours.mp4", height=args.height,
-            logos=logos, brand_colour="#C2185B", preset=PRESET, crf=CRF, threads=args.threads,
-        )  # fmt: skip
-        started = time.perf_counter()
-        render_cut(request)
-        ours = time.perf_counter() - started
-        ours_children = peak_rss_mib(resource.RUSAGE_CHILDREN)
+        def request(aspect: str, card: EndCard | None = None) -> CutRequest:
+            return CutRequest(source=source, cues=cues, language="en", aspect=aspect, height=args.height,
+                              out=folder / f"ours-{aspect.replace(':', 'x')}.mp4", logos=logos,
+                              brand_colour="#6F4E37", end_card=card, preset=PRESET, crf=CRF, threads=args.threads)  # fmt: skip
 
-        started = time.perf_counter()
-        plain_ffmpeg(source, srt, logos, folder / "plain.mp4", args.height, args.threads)
-        plain = time.perf_counter() - started
+        def plain_cut(aspect: str) -> None:
+            plain_ffmpeg(source, srt, logos, folder / f"plain-{aspect.replace(':', 'x')}.mp4", aspect,
+                         args.height, args.threads)  # fmt: skip
 
-        print(f"render_cut            {ours:6.2f} s  ({args.seconds / ours:4.2f}x real time)")
-        print(f"ffmpeg filters only   {plain:6.2f} s  ({args.seconds / plain:4.2f}x real time)")
-        print(f"ratio render_cut / ffmpeg = {ours / plain:.2f}")
-        whole_run_children = peak_rss_mib(resource.RUSAGE_CHILDREN)
-        print(
-            f"peak RSS: python {peak_rss_mib(resource.RUSAGE_SELF):.0f} MiB; largest ffmpeg child during "
-            f"render_cut {ours_children:.0f} MiB, over the whole run {whole_run_children:.0f} MiB"
-        )
+        with PeakTreeRss() as single_rss:
+            ours_a, plain_a = best_of(
+                args.repeat, lambda: render_cut(request("16:9")), lambda: plain_cut("16:9")
+            )
+        with PeakTreeRss() as multi_rss:
+            ours_b, plain_b = best_of(
+                args.repeat,
+                lambda: render_cuts([request(aspect) for aspect in ASPECTS], cores=args.threads),
+                lambda: all_plain(plain_cut),
+            )
+        card = EndCard(offer="Show this at Rosa's Flowers: 10% off with code CAFE10.", code="CAFE10",
+                       link="https://rosasflowers.example/maple?utm_source=corner-cafe", background="#6F4E37")  # fmt: skip
+        started = time.perf_counter()
+        render_cut(request("16:9", card))
+        with_card = time.perf_counter() - started
+
+    print(f"(a) one 16:9 cut    render_cut {ours_a:6.2f} s | ffmpeg subtitles+overlay {plain_a:6.2f} s"
+          f" | ratio {ours_a / plain_a:.2f}")  # fmt: skip
+    print(f"(b) four aspects    render_cuts (one decode) {ours_b:6.2f} s | 4 ffmpeg runs {plain_b:6.2f} s"
+          f" | ratio {ours_b / plain_b:.2f}")  # fmt: skip
+    print(f"(c) peak RSS, Python + all ffmpeg processes at once: one cut {single_rss.peak_kib / 1024:.0f} MiB,"
+          f" four aspects {multi_rss.peak_kib / 1024:.0f} MiB")  # fmt: skip
+    print(f"    16:9 cut with a 3 s end card: {with_card:.2f} s")
+    print(f"load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return 0
 
 

@@ -1,28 +1,29 @@
-"""Render real cuts from a generated source and check the file and the pixels."""
+"""Render real cuts of every demo language from a generated source and check files and pixels."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
-import numpy.typing as npt
 import pytest
 from PIL import Image
 
 from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.errors import StageFailedError, ToolMissingError
 from jointcampaign.media import probe
-from jointcampaign.render.cut import CutRequest, CutResult, render_cut
+from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cut, render_cuts
+from jointcampaign.render.endcard import end_card_image
 from jointcampaign.render.fonts import font_for_text
 from jointcampaign.render.layout import Box, cut_layout
+from jointcampaign.report.links import tracked_link
+from tests.video_helpers import decode_qr, demo_translation, frame_at, region_difference
 
 pytestmark = pytest.mark.slow
 
-WIDTH, HEIGHT, FPS, SECONDS = 640, 360, 30, 3.0
+WIDTH, HEIGHT, FPS, SECONDS, CARD_S = 640, 360, 30, 3.0, 2.0
 CUE_START, CUE_END = 0.8, 2.2
+OFFER = "Show this at Rosa's Flowers: 10% off with code CAFE10."
 SAMPLES = {
     "es": "¡Buenos días desde Maple Street!",
     "vi": "Cà phê sữa đá",
@@ -43,56 +44,42 @@ class Cue:
 def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("cut-media")
     return {
-        "source": make_demo_video(
-            folder / "source.mp4", width=WIDTH, height=HEIGHT, fps=FPS, seconds=SECONDS
-        ),
-        "lead": make_logo(folder / "rosa.png", "Rosa's Flowers", "#C2185B", size=(256, 128)),
-        "other": make_logo(folder / "cafe.png", "Corner Café", "#6F4E37", size=(256, 128)),
+        "source": make_demo_video(folder / "source.mp4", width=WIDTH, height=HEIGHT, fps=FPS, seconds=SECONDS),
+        "lead": make_logo(folder / "cafe.png", "Corner Café", "#6F4E37", size=(256, 128)),
+        "other": make_logo(folder / "rosa.png", "Rosa's Flowers", "#C2185B", size=(256, 128)),
     }
 
 
-def _request(media: dict[str, Path], out: Path, language: str, text: str, **changes: object) -> CutRequest:
+def link(language: str, aspect: str = "16:9") -> str:
+    return tracked_link("https://rosasflowers.example/maple", "demo", "corner-cafe", language, aspect)
+
+
+def card(language: str, aspect: str = "16:9") -> EndCard:
+    return EndCard(
+        seconds=CARD_S,
+        offer=demo_translation(OFFER, language),
+        code="CAFE10",
+        link=link(language, aspect),
+        background="#6F4E37",
+        accent="#F3E5D8",
+    )
+
+
+def request(media: dict[str, Path], out: Path, language: str, text: str, **changes: object) -> CutRequest:
     fields: dict[str, object] = {
         "source": media["source"],
         "cues": [Cue(CUE_START, CUE_END, text)],
         "language": language,
         "out": out,
-        "aspect": "16:9",
         "height": HEIGHT,
         "logos": [media["lead"], media["other"]],
-        "brand_colour": "#C2185B",
+        "brand_colour": "#6F4E37",
+        "end_card": card(language),
         "preset": "ultrafast",
-        "crf": 23,
-        "threads": 2,
+        "crf": 20,
     }
     fields.update(changes)
     return CutRequest(**fields)  # type: ignore[arg-type]
-
-
-def frame_at(video: Path, t: float) -> npt.NDArray[np.int16]:
-    raw = subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(video), "-ss", f"{t:.3f}",
-            "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout  # fmt: skip
-    info = probe(video)
-    return np.frombuffer(raw, dtype=np.uint8).reshape(info.height, info.width, 3).astype(np.int16)
-
-
-def subtitle_line(height: int = HEIGHT) -> Box:
-    """The centre of the lowest line of the subtitle area: covered by any subtitle, short or long."""
-    layout = cut_layout("16:9", height)
-    area = layout.subtitle_area
-    size = layout.font_px
-    return Box(area.x + area.width // 2 - size, area.bottom - size, 2 * size, size)
-
-
-def region_difference(first: npt.NDArray[np.int16], second: npt.NDArray[np.int16], box: Box) -> float:
-    window = np.s_[box.y : box.bottom, box.x : box.right]
-    return float(np.mean(np.abs(first[window] - second[window])))
 
 
 @pytest.fixture(scope="module")
@@ -101,24 +88,29 @@ def cuts(media: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> di
     seen: list[float] = []
     results = {}
     for language, text in SAMPLES.items():
-        request = _request(media, out / f"cut-{language}.mp4", language, text)
-        results[language] = render_cut(request, progress=seen.append if language == "es" else None)
+        cut = request(media, out / f"cut-{language}.mp4", language, text)
+        results[language] = render_cut(cut, progress=seen.append if language == "es" else None)
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
     return results
 
 
+def subtitle_line() -> Box:
+    """The centre of the lowest line of the subtitle area: covered by any subtitle, short or long."""
+    layout = cut_layout("16:9", HEIGHT)
+    area, size = layout.subtitle_area, layout.font_px
+    return Box(area.x + area.width // 2 - size, area.bottom - size, 2 * size, size)
+
+
 @pytest.mark.parametrize("language", list(SAMPLES))
-def test_cut_file_is_a_proper_h264_aac_mp4(
+def test_cut_is_a_proper_mp4_as_long_as_source_plus_end_card(
     cuts: dict[str, CutResult], media: dict[str, Path], language: str
 ) -> None:
     result = cuts[language]
-    source = probe(media["source"])
     info = probe(result.path)
     assert info == result.info
-    assert abs(info.duration_s - source.duration_s) <= 1 / FPS
-    assert (info.width, info.height) == (WIDTH, HEIGHT)
+    assert abs(info.duration_s - (probe(media["source"]).duration_s + CARD_S)) <= 1 / FPS
+    assert (info.width, info.height, info.fps) == (WIDTH, HEIGHT, FPS)
     assert (info.video_codec, info.pix_fmt, info.audio_codec) == ("h264", "yuv420p", "aac")
-    assert info.fps == pytest.approx(FPS)
     assert sorted(path.name for path in result.path.parent.glob(f"*{language}*")) == [
         f"cut-{language}.jpg",
         f"cut-{language}.mp4",
@@ -129,20 +121,30 @@ def test_cut_file_is_a_proper_h264_aac_mp4(
 def test_subtitle_shows_only_during_its_cue(
     cuts: dict[str, CutResult], media: dict[str, Path], language: str
 ) -> None:
-    line = subtitle_line()
     during, after = (CUE_START + CUE_END) / 2, CUE_END + 0.4
     cut = cuts[language].path
-    assert region_difference(frame_at(cut, during), frame_at(media["source"], during), line) > 30
-    assert region_difference(frame_at(cut, after), frame_at(media["source"], after), line) < 6
+    assert region_difference(frame_at(cut, during), frame_at(media["source"], during), subtitle_line()) > 30
+    assert region_difference(frame_at(cut, after), frame_at(media["source"], after), subtitle_line()) < 6
 
 
-def test_both_logos_are_burned_in_for_the_whole_cut(
-    cuts: dict[str, CutResult], media: dict[str, Path]
+@pytest.mark.parametrize("language", list(SAMPLES))
+def test_end_card_shows_the_offer_and_a_qr_code_of_the_tracked_link(
+    cuts: dict[str, CutResult], media: dict[str, Path], language: str
 ) -> None:
+    frame = frame_at(cuts[language].path, SECONDS + CARD_S / 2)
+    expected = end_card_image(card(language), cut_layout("16:9", HEIGHT), [media["lead"], media["other"]],
+                              language=language).astype(np.int16)  # fmt: skip
+    assert region_difference(frame, expected, Box(0, 0, WIDTH, HEIGHT)) < 4, "the card as drawn, words included"
+    words = Box(WIDTH // 10, HEIGHT // 3, WIDTH // 2, HEIGHT // 3)
+    assert frame[words.y : words.bottom, words.x : words.right].std() > 20, "the offer's words are there"
+    pytest.importorskip("zxingcpp")
+    assert decode_qr(frame) == [link(language)]
+
+
+def test_both_logos_are_burned_in_for_the_whole_cut(cuts: dict[str, CutResult], media: dict[str, Path]) -> None:
     layout = cut_layout("16:9", HEIGHT)
-    cut = cuts["es"].path
     for t in (0.1, 1.5, 2.9):
-        branded, plain = frame_at(cut, t), frame_at(media["source"], t)
+        branded, plain = frame_at(cuts["es"].path, t), frame_at(media["source"], t)
         lead, other = layout.logo_boxes  # logos hug the outer edges of their boxes
         quarter = lead.width // 4
         for x in (lead.x + quarter // 4, other.right - quarter - quarter // 4):
@@ -156,28 +158,35 @@ def test_unbranded_areas_are_left_alone(cuts: dict[str, CutResult], media: dict[
 
 
 def test_poster_shows_a_subtitle(cuts: dict[str, CutResult], media: dict[str, Path]) -> None:
-    line = subtitle_line()
     with Image.open(cuts["ar"].poster_path) as opened:
         assert opened.format == "JPEG"
         poster = np.asarray(opened.convert("RGB")).astype(np.int16)
     assert poster.shape == (HEIGHT, WIDTH, 3)
-    assert region_difference(poster, frame_at(media["source"], 1.5), line) > 30
+    assert region_difference(poster, frame_at(media["source"], 1.5), subtitle_line()) > 30
 
 
-def test_vertical_cut_with_plain_tuples_and_padding(media: dict[str, Path], tmp_path: Path) -> None:
-    request = _request(
-        media, tmp_path / "vertical.mp4", "es", "", cues=[(0.5, 2.0, "Hola")], aspect="9:16", fit="pad"
-    )
-    info = render_cut(request).info
-    assert (info.width, info.height) == (HEIGHT, 640)
-    top_band = frame_at(tmp_path / "vertical.mp4", 1.0)[: 640 // 4]
-    assert top_band[:, :, :].mean() < 120, "the frame is padded (letterboxed) above the picture"
+def test_all_four_aspects_from_one_decode(media: dict[str, Path], tmp_path: Path) -> None:
+    aspects = {"16:9": (640, 360), "9:16": (360, 640), "1:1": (360, 360), "4:5": (360, 450)}
+    requests = [
+        request(media, tmp_path / f"{aspect.replace(':', 'x')}.mp4", "ar", SAMPLES["ar"], aspect=aspect,
+                end_card=card("ar", aspect))
+        for aspect in aspects
+    ]  # fmt: skip
+    progress: dict[int, list[float]] = {}
+    results = render_cuts(requests, progress=lambda index, done: progress.setdefault(index, []).append(done))
+    for (aspect, size), result in zip(aspects.items(), results, strict=True):
+        assert (result.info.width, result.info.height) == size
+        assert abs(result.info.duration_s - (SECONDS + CARD_S)) <= 1 / FPS
+        assert result.poster_path.is_file()
+        if aspect == "9:16":
+            pytest.importorskip("zxingcpp")
+            assert decode_qr(frame_at(result.path, SECONDS + 1)) == [link("ar", aspect)]
+    assert sorted(progress) == [0, 1, 2, 3] and all(values[-1] == 1.0 for values in progress.values())
 
 
 def test_encoder_failure_is_a_stage_error_and_leaves_no_file(media: dict[str, Path], tmp_path: Path) -> None:
-    out = tmp_path / "broken.mp4"
     with pytest.raises(StageFailedError, match="ffmpeg said"):
-        render_cut(_request(media, out, "es", "Hola", preset="no-such-preset"))
+        render_cut(request(media, tmp_path / "broken.mp4", "es", "Hola", preset="no-such-preset"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -188,5 +197,5 @@ def test_missing_font_fails_before_encoding(media: dict[str, Path], tmp_path: Pa
     (fonts / latin.path.name).symlink_to(latin.path)
     out = tmp_path / "out" / "cut.mp4"
     with pytest.raises(ToolMissingError, match="fonts-noto-core"):
-        render_cut(_request(media, out, "ar", "مرحبا", font_dirs=[fonts]))
+        render_cut(request(media, out, "ar", "مرحبا", font_dirs=[fonts]))
     assert not out.exists()

@@ -33,6 +33,10 @@ class MediaInfo:
     has_audio: bool
     size_bytes: int
     frame_count: int
+    video_duration_s: float = 0.0  # the picture alone; the container may run longer (audio tail)
+    rate: str = ""  # the frame rate exactly as the stream states it, e.g. "30000/1001"
+    color_space: str | None = None  # e.g. bt709, smpte170m; None when the stream does not say
+    color_range: str | None = None  # tv (limited) or pc (full)
 
     @property
     def frame_duration_s(self) -> float:
@@ -41,7 +45,12 @@ class MediaInfo:
     @property
     def frame_rate(self) -> Fraction:
         """The frame rate as a fraction an encoder accepts exactly (29.97 becomes 30000/1001)."""
-        return Fraction(self.fps).limit_denominator(1001)
+        stated = _fraction(self.rate)
+        return stated if stated > 0 else Fraction(self.fps).limit_denominator(1001)
+
+    @property
+    def picture_duration_s(self) -> float:
+        return self.video_duration_s or self.duration_s
 
 
 def ffprobe_exe() -> str:
@@ -71,7 +80,8 @@ def probe(path: Path) -> MediaInfo:
         raise UserInputError.single(path, "the file contains no video stream", _REEXPORT_FIX)
     audio = _first_stream(report, "audio")
     width, height = _displayed_size(video)
-    fps = _frame_rate(video)
+    rate = _stated_rate(video)
+    fps = float(rate)
     duration = _duration(report, video)
     if width <= 0 or height <= 0 or fps <= 0 or duration <= 0:
         raise UserInputError.single(
@@ -79,6 +89,7 @@ def probe(path: Path) -> MediaInfo:
             f"the video stream is unreadable (size {width}x{height}, {fps:g} fps, {duration:g} s)",
             _REEXPORT_FIX,
         )
+    frames = _frame_count(video, fps) or _count_video_packets(path) or round(duration * fps)
     return MediaInfo(
         duration_s=duration,
         width=width,
@@ -89,7 +100,11 @@ def probe(path: Path) -> MediaInfo:
         pix_fmt=str(video.get("pix_fmt", "unknown")),
         has_audio=audio is not None,
         size_bytes=size,
-        frame_count=_frame_count(video, fps) or _count_video_packets(path) or round(duration * fps),
+        frame_count=frames,
+        video_duration_s=_number(video.get("duration")) or frames / fps,
+        rate=f"{rate.numerator}/{rate.denominator}",
+        color_space=_known(video.get("color_space")),
+        color_range=_known(video.get("color_range")),
     )
 
 
@@ -138,12 +153,18 @@ def _rotation(video: dict[str, Any]) -> int:
     return int(float(video.get("tags", {}).get("rotate", 0)))
 
 
-def _frame_rate(video: dict[str, Any]) -> float:
+def _stated_rate(video: dict[str, Any]) -> Fraction:
     for key in ("avg_frame_rate", "r_frame_rate"):
         rate = _fraction(video.get(key))
         if rate > 0:
-            return float(rate)
-    return 0.0
+            # Variable-rate phone videos state averages like 1798000/59971; encoders want 30000/1001.
+            return rate if rate.denominator <= 1001 else rate.limit_denominator(1001)
+    return Fraction(0)
+
+
+def _known(raw: object) -> str | None:
+    text = str(raw) if raw is not None else ""
+    return text if text and text not in ("unknown", "reserved") else None
 
 
 def _fraction(raw: object) -> Fraction:

@@ -148,10 +148,18 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
 
 
 def render_cut(
-    plan: RunPlan, partner: str, language: str, aspect: str, subtitles: SubtitleOutcome, settings: Settings
+    plan: RunPlan,
+    partner: str,
+    language: str,
+    aspect: str,
+    subtitles: SubtitleOutcome,
+    settings: Settings,
+    end_card_text: str | None = None,
 ) -> CutOutcome:
-    from jointcampaign.render.cut import CutRequest
+    """`end_card_text`: the offer sentence in `language` (render.offer.translated_offer_line); None = source."""
+    from jointcampaign.render.cut import CutRequest, Focus
     from jointcampaign.render.cut import render_cut as render
+    from jointcampaign.render.offer import end_card_for
     from jointcampaign.subtitles.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)
@@ -170,6 +178,8 @@ def render_cut(
         preset=settings.video_preset,
         crf=settings.video_crf,
         threads=settings.threads,
+        focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
+        end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
     )
     result = render(request, progress=reporter("render", f"{partner} {language} {aspect}"))
     poster = plan.layout.poster_file(partner, language, aspect)

@@ -1,12 +1,7 @@
-"""Blend small RGBA images (subtitles, logos) into video frames, touching only their own pixels.
-
-Compositing whole-frame clips costs a full-frame blend per layer per frame; here each overlay is
-premultiplied once, and a frame update is a few integer operations on a small region.
-"""
+"""Logos from brand kits, ready to burn in: trimmed, scaled to their box, on a light plate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,55 +11,8 @@ from PIL import Image, ImageDraw, UnidentifiedImageError
 from jointcampaign.errors import UserInputError
 from jointcampaign.render.layout import Box
 
-RGBFrame = npt.NDArray[np.uint8]
 LOGO_PLATE_OPACITY = 0.9
 _LOGO_FIX = "export the logo as a PNG with a transparent background and save it as logo.png in the brand kit"
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """An RGBA image at a fixed spot, stored premultiplied so blending needs no float maths."""
-
-    x: int
-    y: int
-    premultiplied: npt.NDArray[np.uint16]  # rgb * alpha
-    transparency: npt.NDArray[np.uint16]  # 255 - alpha, shape (h, w, 1)
-
-    @classmethod
-    def from_rgba(
-        cls, rgba: npt.NDArray[np.uint8], position: tuple[int, int], frame_size: tuple[int, int]
-    ) -> Overlay:
-        """Clip the image to the frame (a too-wide subtitle must not break the blend)."""
-        x, y = position
-        frame_width, frame_height = frame_size
-        left, top = max(0, -x), max(0, -y)
-        right = min(rgba.shape[1], frame_width - x)
-        bottom = min(rgba.shape[0], frame_height - y)
-        visible = rgba[top:bottom, left:right] if right > left and bottom > top else rgba[:0, :0]
-        alpha = visible[:, :, 3:4].astype(np.uint16)
-        return cls(
-            x=x + left,
-            y=y + top,
-            premultiplied=visible[:, :, :3].astype(np.uint16) * alpha,
-            transparency=np.uint16(255) - alpha,
-        )
-
-    @property
-    def box(self) -> Box:
-        return Box(self.x, self.y, self.premultiplied.shape[1], self.premultiplied.shape[0])
-
-    def blend_into(self, frame: RGBFrame) -> None:
-        height, width = self.premultiplied.shape[:2]
-        if not height or not width:
-            return
-        region = frame[self.y : self.y + height, self.x : self.x + width]
-        mixed = region * self.transparency
-        mixed += self.premultiplied
-        mixed += 128
-        # (v + (v >> 8)) >> 8 equals round(v / 255) for every value a blend can produce.
-        mixed += mixed >> 8
-        mixed >>= 8
-        region[...] = mixed
 
 
 def load_logo(path: Path) -> Image.Image:

@@ -28,6 +28,8 @@ from jointcampaign.render.fonts import (
 from jointcampaign.render.scripts import COMMON, INHERITED, SCRIPTS, is_rtl, needs_no_glyph, script_of
 
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"}
+NUMBER = "Number"  # digits with their signs and separators ("10%", "3.50"): one left-to-right unit
+_NUMBER_CLASSES = {"EN", "AN", "ET"}
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,12 @@ def text_runs(
 
 def _segments(text: str) -> list[_Segment]:
     segments: list[_Segment] = []
-    for char in text:
+    for at, char in enumerate(text):
         script = script_of(char)
         if script == INHERITED:
             script = segments[-1].script if segments else COMMON
+        elif script == COMMON and _in_number(text, at):
+            script = NUMBER
         if segments and segments[-1].script == script:
             segments[-1].text += char
         else:
@@ -94,14 +98,49 @@ def _segments(text: str) -> list[_Segment]:
     return segments
 
 
+def _in_number(text: str, at: int) -> bool:
+    """Digits, the signs that stick to them (%, currency), and a separator between two digits."""
+    kind = unicodedata.bidirectional(text[at])
+    if kind in _NUMBER_CLASSES:
+        return kind != "ET" or _next_to_digit(text, at)
+    if kind == "CS" and 0 < at < len(text) - 1:
+        return unicodedata.bidirectional(text[at - 1]) in ("EN", "AN") and unicodedata.bidirectional(
+            text[at + 1]
+        ) in ("EN", "AN")
+    return False
+
+
+def _next_to_digit(text: str, at: int) -> bool:
+    before = text[at - 1] if at > 0 else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    return any(unicodedata.bidirectional(char) in ("EN", "AN") for char in before + after if char)
+
+
+def _resolve_numbers(segments: list[_Segment], rtl_paragraph: bool) -> None:
+    """A number after left-to-right text is part of it (bidi rule W7); otherwise it sits as R would."""
+    previous_rtl = rtl_paragraph
+    for segment in segments:
+        if segment.script == NUMBER:
+            segment.rtl = previous_rtl
+        elif segment.script != COMMON:
+            previous_rtl = segment.rtl
+
+
 def _resolve_neutrals(segments: list[_Segment], rtl_paragraph: bool) -> list[_Segment]:
     """Give each COMMON segment a direction and the script whose font should try it first."""
+    _resolve_numbers(segments, rtl_paragraph)
     strong = [index for index, segment in enumerate(segments) if segment.script != COMMON]
     if not strong:
         for segment in segments:
             segment.rtl = rtl_paragraph
         return segments
     for index, segment in enumerate(segments):
+        if segment.script == NUMBER:
+            # Numbers borrow the font of a neighbouring script, like other neutral characters.
+            beside = [i for i in (index - 1, index + 1) if 0 <= i < len(segments)]
+            scripts = [segments[i].script for i in beside if segments[i].script in SCRIPTS]
+            segment.font_script = scripts[0] if scripts else None
+            continue
         if segment.script != COMMON:
             continue
         before = max((i for i in strong if i < index), default=None)
@@ -129,7 +168,8 @@ def _assign_fonts(
         if script is not None:
             with contextlib.suppress(ToolMissingError):  # per-character fallback below, then a clear error
                 preferred = font_for_script(script, language=language, weight=weight, search_dirs=search_dirs)
-        if segment.script == COMMON and (preferred is None or missing_glyphs(segment.text, preferred)):
+        neutral = segment.script in (COMMON, NUMBER)
+        if neutral and (preferred is None or missing_glyphs(segment.text, preferred)):
             # Keep a number with its sign ("10%") in one font so raqm orders it as one unit.
             whole = _fallback_for_all(segment.text, weight, search_dirs)
             preferred = whole or preferred

@@ -47,6 +47,16 @@ class Partner(Strict):
 DeliverableKind = Literal["copy", "video", "logo", "review"]
 
 
+class Focus(Strict):
+    """For videos: where the subject is, so cuts of other shapes keep it in frame."""
+
+    x: float = Field(default=0.5, ge=0, le=1, description="0 = left edge, 1 = right edge of the source")
+    y: float = Field(default=0.5, ge=0, le=1, description="0 = top, 1 = bottom of the source")
+    fit: Literal["crop", "pad"] = Field(
+        default="crop", description="crop around the focus, or show the whole frame over a blurred copy"
+    )
+
+
 class Deliverable(Strict):
     """Something a partner promised to supply, by a date."""
 
@@ -57,6 +67,9 @@ class Deliverable(Strict):
     source: str | None = Field(default=None, description="file in the campaign folder, e.g. copy/post.md")
     subtitles: str | None = Field(default=None, description="for videos: the source-language .srt")
     language: LanguageTag | None = Field(default=None, description="for reviews: the language reviewed")
+    focus: Focus | None = Field(
+        default=None, description="for videos: the subject's position, e.g. {x: 0.3, y: 0.5}"
+    )
 
 
 class Offer(Strict):

@@ -1,0 +1,88 @@
+"""What is burned into each frame of a cut: both logos always, and the subtitle of the moment."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jointcampaign.render.layout import CutLayout, logo_alignment, place_logo, subtitle_position
+from jointcampaign.render.overlay import logo_image
+from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
+from jointcampaign.render.yuv import YuvOverlay
+
+Cue = tuple[float, float, str]
+
+
+@dataclass(frozen=True)
+class TimedOverlay:
+    start: float
+    end: float
+    overlay: YuvOverlay
+
+
+@dataclass
+class SubtitleTrack:
+    items: list[TimedOverlay]
+    starts: list[float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.items.sort(key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+
+    def at(self, t: float) -> YuvOverlay | None:
+        # The latest-starting cue wins when cues overlap, as in most players.
+        shown = bisect.bisect_right(self.starts, t)
+        for item in reversed(self.items[:shown]):
+            if t < item.end:
+                return item.overlay
+        return None
+
+
+def logo_overlays(logos: Sequence[Path], layout: CutLayout, matrix: str) -> list[YuvOverlay]:
+    overlays = []
+    for slot, (path, box) in enumerate(zip(logos, layout.logo_boxes, strict=True)):
+        image = logo_image(path, box)
+        position = place_logo(box, (image.shape[1], image.shape[0]), align=logo_alignment(slot, len(logos)))
+        overlays.append(YuvOverlay.from_rgba(image, position, layout.size, matrix))
+    return overlays
+
+
+def subtitle_track(
+    cues: Sequence[Cue],
+    layout: CutLayout,
+    *,
+    language: str,
+    box_colour: str,
+    text_colour: str | None,
+    matrix: str,
+    font_dirs: Sequence[Path] | None,
+) -> SubtitleTrack:
+    """Every cue rendered up front: missing fonts or glyphs fail before any encoding starts."""
+    style = SubtitleStyle(
+        font_px=layout.font_px,
+        max_width=layout.subtitle_area.width,
+        box_colour=box_colour,
+        text_colour=text_colour,
+    )
+    rendered: dict[str, YuvOverlay] = {}
+    timed = []
+    for start, end, text in cues:
+        if not text.strip() or end <= start:
+            continue
+        if text not in rendered:
+            image = render_subtitle(text, style, language=language, search_dirs=font_dirs)
+            position = subtitle_position(layout.subtitle_area, (image.shape[1], image.shape[0]))
+            rendered[text] = YuvOverlay.from_rgba(image, position, layout.size, matrix)
+        timed.append(TimedOverlay(start, end, rendered[text]))
+    return SubtitleTrack(timed)
+
+
+def poster_frame_index(cues: Sequence[Cue], fps: float, frame_count: int) -> int:
+    """The middle of the first cue with text, so the poster shows a subtitle; else mid-video."""
+    for start, end, text in sorted(cues):
+        if text.strip() and end > start:
+            return min(frame_count - 1, max(0, math.ceil(((start + end) / 2) * fps)))
+    return frame_count // 2

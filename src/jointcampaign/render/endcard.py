@@ -1,0 +1,164 @@
+"""The end card: both logos, the offer in the cut's language, its code in large type, a QR code.
+
+Drawn once per cut as an RGB still in the cut's safe zone and brand colours. Landscape cuts put
+the words on the left and the QR code on the right; taller cuts stack them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
+from jointcampaign.render.layout import Box, CutLayout, logo_alignment, place_logo
+from jointcampaign.render.overlay import logo_image
+from jointcampaign.render.qr import min_qr_px, qr_image
+from jointcampaign.render.request import EndCard
+from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
+
+RGBImage = npt.NDArray[np.uint8]
+OFFER_FONT_OF_SUBTITLE = 1.25
+CODE_FONT_OF_SUBTITLE = 2.2
+CAPTION_FONT_OF_SUBTITLE = 0.6
+GRADIENT_DARKENING = 0.72  # the bottom of the card is this bright, relative to the brand colour
+
+
+@dataclass(frozen=True)
+class _Piece:
+    image: npt.NDArray[np.uint8]  # RGBA
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+
+def end_card_image(
+    card: EndCard,
+    layout: CutLayout,
+    logos: Sequence[Path],
+    *,
+    language: str | None = None,
+    font_dirs: Sequence[Path] | None = None,
+) -> RGBImage:
+    """The card as an (h, w, 3) RGB image of the cut's size."""
+    background = parse_hex_colour(card.background, field="colours.primary")
+    canvas = Image.fromarray(_gradient(layout.size, background)).convert("RGBA")
+    for slot, (path, box) in enumerate(zip(logos, layout.logo_boxes, strict=False)):
+        logo = logo_image(path, box)
+        position = place_logo(box, (logo.shape[1], logo.shape[0]), align=logo_alignment(slot, len(logos)))
+        canvas.alpha_composite(Image.fromarray(logo), position)
+    logo_bottom = max((box.bottom for box in layout.logo_boxes), default=layout.safe.y)
+    gap = round(layout.font_px * 0.6)
+    area = Box(layout.safe.x, logo_bottom + gap, layout.safe.width, layout.safe.bottom - logo_bottom - gap)
+    landscape = layout.width > layout.height * 1.2
+    text_width = round(area.width * 0.58) if landscape and card.link else area.width
+    caption = _caption(card, layout.font_px, area.width, background, font_dirs)
+    scale = 1.0
+    while True:
+        words = _words(card, round(layout.font_px * scale), text_width, background, language, font_dirs)
+        words_height = sum(piece.height for piece in words) + gap * len(words)
+        caption_height = caption.height + gap if caption else 0
+        if landscape:
+            side = min(round(area.width * 0.36), area.height - caption_height)
+        else:
+            side = min(round(area.width * 0.55), area.height - words_height - caption_height)
+        # Shrink the words until the QR code gets room for modules a phone reads off a screen.
+        if not card.link or side >= min_qr_px(card.link) or scale < 0.5:
+            break
+        scale *= 0.85
+    qr = [_Piece(_opaque(qr_image(card.link, max(side, 1))))] if card.link else []
+    qr += [caption] if caption else []
+    if landscape:
+        column = round(area.width * 0.62) if qr else area.width
+        _stack(canvas, words, Box(area.x, area.y, column, area.height), gap)
+        if qr:
+            _stack(canvas, qr, Box(area.x + column, area.y, area.width - column, area.height), gap // 2)
+    else:
+        _stack(canvas, [*words, *qr], area, gap)
+    return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()
+
+
+def _words(
+    card: EndCard,
+    font_px: int,
+    max_width: int,
+    background: RGB,
+    language: str | None,
+    font_dirs: Sequence[Path] | None,
+) -> list[_Piece]:
+    pieces = []
+    ink = _hex(readable_text_colour(background))
+    if card.offer:
+        style = SubtitleStyle(
+            font_px=round(font_px * OFFER_FONT_OF_SUBTITLE),
+            max_width=max_width,
+            box_opacity=0.0,
+            text_colour=ink,
+            max_lines=3,
+        )
+        pieces.append(_Piece(render_subtitle(card.offer, style, language=language, search_dirs=font_dirs)))
+    if card.code:
+        accent = parse_hex_colour(card.accent, field="colours.secondary")
+        style = SubtitleStyle(
+            font_px=round(font_px * CODE_FONT_OF_SUBTITLE),
+            max_width=max_width,
+            box_colour=card.accent,
+            box_opacity=1.0,
+            text_colour=_hex(readable_text_colour(accent)),
+            max_lines=1,
+        )
+        pieces.append(_Piece(render_subtitle(card.code, style, search_dirs=font_dirs)))
+    return pieces
+
+
+def _caption(
+    card: EndCard, font_px: int, max_width: int, background: RGB, font_dirs: Sequence[Path] | None
+) -> _Piece | None:
+    """The link's host under the QR code, for people who type rather than scan."""
+    host = urlsplit(card.link).netloc if card.link else ""
+    if not host:
+        return None
+    style = SubtitleStyle(
+        font_px=max(12, round(font_px * CAPTION_FONT_OF_SUBTITLE)),
+        max_width=max_width,
+        box_opacity=0.0,
+        text_colour=_hex(readable_text_colour(background)),
+        max_lines=1,
+        weight="regular",
+    )
+    return _Piece(render_subtitle(host, style, search_dirs=font_dirs))
+
+
+def _opaque(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    return np.concatenate([rgb, np.full((*rgb.shape[:2], 1), 255, np.uint8)], axis=2)
+
+
+def _stack(canvas: Image.Image, pieces: Sequence[_Piece], area: Box, gap: int) -> None:
+    """Pieces centred horizontally in `area`, one under another, the block centred vertically."""
+    total = sum(piece.height for piece in pieces) + gap * max(0, len(pieces) - 1)
+    y = area.y + max(0, (area.height - total) // 2)
+    for piece in pieces:
+        x = area.x + (area.width - piece.width) // 2
+        canvas.alpha_composite(Image.fromarray(piece.image), (max(0, x), max(0, y)))
+        y += piece.height + gap
+
+
+def _gradient(size: tuple[int, int], colour: RGB) -> RGBImage:
+    width, height = size
+    shade = np.linspace(1.0, GRADIENT_DARKENING, height, dtype=np.float32)[:, None, None]
+    column = np.clip(np.array(colour, dtype=np.float32)[None, None, :] * shade, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(np.broadcast_to(column, (height, width, 3)))
+
+
+def _hex(rgb: RGB) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)

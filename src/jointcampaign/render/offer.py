@@ -1,0 +1,62 @@
+"""What a partner's end card says: the offer its own audience gets at the other partner.
+
+The café's bundle speaks to café customers, so its end card carries the offer for customers of
+the café (honoured by the flower shop), and its QR code opens the honouring partner's page,
+tagged with the café as the referral source.
+"""
+
+from __future__ import annotations
+
+from jointcampaign.render.request import DEFAULT_END_CARD_S, EndCard
+from jointcampaign.report.links import tracked_link
+from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.spec.models import Offer
+from jointcampaign.translate.protocol import Translator
+
+
+def audience_offer(loaded: LoadedCampaign, partner: str) -> Offer | None:
+    """The first offer for customers of `partner`, if the campaign has one."""
+    return next((o for o in loaded.campaign.offers if o.for_customers_of == partner), None)
+
+
+def offer_line(loaded: LoadedCampaign, partner: str) -> str | None:
+    """The end card's sentence in the campaign's source language (English in the demo)."""
+    offer = audience_offer(loaded, partner)
+    if offer is None:
+        return None
+    where = loaded.partner_name(offer.honoured_by)
+    return f"Show this at {where}: {offer.discount} off with code {offer.code}."
+
+
+def translated_offer_line(
+    loaded: LoadedCampaign, partner: str, language: str, translator: Translator
+) -> str | None:
+    """The sentence in `language`, through the same translator (glossary, memory) as the copy."""
+    line = offer_line(loaded, partner)
+    source = loaded.campaign.source_language
+    if line is None or language == source:
+        return line
+    return translator.translate_batch([line], source, language).texts[0]
+
+
+def end_card_for(
+    loaded: LoadedCampaign,
+    partner: str,
+    language: str,
+    aspect: str,
+    offer_text: str | None,
+    *,
+    seconds: float = DEFAULT_END_CARD_S,
+) -> EndCard:
+    """The card for one cut; `offer_text` None falls back to the source-language sentence."""
+    offer = audience_offer(loaded, partner)
+    destination = loaded.campaign.partner(offer.honoured_by if offer else partner)
+    colours = loaded.brand_kits[partner].kit.colours
+    return EndCard(
+        seconds=seconds,
+        offer=offer_text if offer_text is not None else offer_line(loaded, partner),
+        code=offer.code if offer else None,
+        link=tracked_link(destination.link_base, loaded.slug, partner, language, aspect),
+        background=colours.primary,
+        accent=colours.secondary,
+    )
