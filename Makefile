@@ -35,6 +35,7 @@ lint: setup
 
 bench: setup demo-media demo-models
 	@$(BIN)/python bench/render.py
+	@$(BIN)/python bench/nightly.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -92,7 +92,8 @@ def translate_subtitles_task(plan: core.RunPlan, language: str, settings: Settin
       retry_condition_fn=retry_transient)
 def render_cut_task(plan: core.RunPlan, partner: str, language: str, aspect: str,
                     subtitles: SubtitleOutcome, settings: Settings) -> CutOutcome:
-    return core.render_cut(plan, partner, language, aspect, subtitles, settings)
+    return core.render_cut(plan, partner, language, aspect, subtitles, settings,
+                           end_card_text=subtitles.end_cards.get(partner))
 
 
 @task(name="build-bundle", cache_policy=BUNDLE_CACHE, task_run_name="bundle-{partner}")

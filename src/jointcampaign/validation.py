@@ -75,6 +75,7 @@ def validate_campaign(folder: Path, has_model: PairCheck, assets_dir: Path | Non
     report.errors.extend(_brand_kit_problems(loaded))
     report.errors.extend(_language_problems(loaded, has_model))
     report.errors.extend(_unowned_file_problems(loaded))
+    report.errors.extend(_glyph_problems(loaded))
     for deliverable in loaded.campaign.deliverables:
         errors, blockers = _deliverable_files(loaded, deliverable)
         report.errors.extend(errors)
@@ -128,6 +129,22 @@ def _language_problems(loaded: LoadedCampaign, has_model: PairCheck) -> Iterator
                     "the demo languages are installed by `make demo-models`"
                 ),
             )
+
+
+def _glyph_problems(loaded: LoadedCampaign) -> list[Problem]:
+    """Every language's script, and the source and glossary texts, must be drawable: no tofu in videos."""
+    from jointcampaign.render.glyph_check import undrawable_report
+    from jointcampaign.render.script_samples import sample_for
+
+    campaign = loaded.campaign
+    texts: dict[str, list[str]] = {}
+    for language in campaign.languages:
+        sample = sample_for(language)
+        fixed = list(campaign.glossary.fixed.get(language, {}).values())
+        texts[language] = [*([sample] if sample else []), *fixed]
+    names = [loaded.partner_name(p) for p in campaign.partner_ids]
+    texts.setdefault(campaign.source_language, []).extend(names)
+    return undrawable_report(texts, file=loaded.campaign_file)
 
 
 def _unowned_file_problems(loaded: LoadedCampaign) -> Iterator[Problem]:

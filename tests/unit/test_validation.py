@@ -159,3 +159,16 @@ def test_bad_dates(campaign_copy: Path, date: str) -> None:
     edit(campaign_copy, "expires: 2026-12-31", f"expires: {date}")
     problem = only(validate(campaign_copy).errors, "is not a date")
     assert "YYYY-MM-DD" in problem.fix
+
+
+def test_text_no_font_can_draw_is_caught_at_validate_time(campaign_copy: Path) -> None:
+    edit(campaign_copy, "  keep: [", "  fixed: {es: {receipt: \"recibo \ue000\"}}\n  keep: [")
+    problem = only(validate(campaign_copy).errors, "no installed font can draw")
+    assert "U+E000" in problem.message and "apt-get install" in problem.fix
+
+
+def test_every_demo_script_has_a_font(campaign_copy: Path) -> None:
+    from jointcampaign.render.script_samples import SCRIPT_SAMPLES, sample_for
+
+    assert {sample_for(lang) for lang in ("es", "vi", "ar", "hi", "zh-Hans")} <= set(SCRIPT_SAMPLES.values())
+    assert validate(campaign_copy).ok

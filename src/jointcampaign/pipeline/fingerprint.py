@@ -204,6 +204,7 @@ def cut_fingerprint(
         .value("brands", brand_facts(plan.loaded))
         .file("video", plan.loaded.folder / video.source)
         .file("subtitles", subtitles.srt)
+        .value("end_card", subtitles.end_cards.get(partner))
     )
     for kit_partner, kit in sorted(plan.loaded.brand_kits.items()):
         hasher.files(f"kit:{kit_partner}", sorted(p for p in kit.folder.rglob("*") if p.is_file()))

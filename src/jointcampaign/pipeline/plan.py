@@ -144,7 +144,15 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         notes=result.notes,
         readability=localized.summary.as_dict(),
         rule_breaks=tuple(f"cue {issue.index}: {issue.message}" for issue in localized.issues),
+        end_cards=_end_card_lines(plan, language, translator),
     )
+
+
+def _end_card_lines(plan: RunPlan, language: str, translator: Translator) -> dict[str, str]:
+    from jointcampaign.render.offer import translated_offer_line
+
+    lines = {partner: translated_offer_line(plan.loaded, partner, language, translator) for partner in plan.partners}
+    return {partner: line for partner, line in lines.items() if line}
 
 
 def render_cut(
