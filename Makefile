@@ -36,6 +36,7 @@ lint: setup
 bench: setup demo-media demo-models
 	@$(BIN)/python bench/render.py
 	@$(BIN)/python bench/nightly.py
+	@$(BIN)/python bench/translate.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(ffmpeg libfribidi0 fonts-noto-core fonts-noto-cjk chromium iproute2 util-linux postgresql)
+DEBIAN_PACKAGES=(ffmpeg libfribidi0 fonts-noto-core fonts-noto-cjk chromium iproute2 util-linux postgresql
+  apertium apertium-eng-spa)
 PYTHON=${PYTHON:-python3}
 
 missing=()

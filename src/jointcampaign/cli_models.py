@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jointcampaign.errors import ToolMissingError, UserInputError
+from jointcampaign.errors import JointCampaignError, ToolMissingError, UserInputError
 from jointcampaign.settings import Settings
+from jointcampaign.translate.model_store import InstalledModel
 
 models_app = typer.Typer(
     help=(
@@ -39,6 +40,9 @@ def _friendly_errors() -> Iterator[None]:
     except ToolMissingError as err:
         errors.print(str(err), style="red", markup=False, highlight=False)
         raise typer.Exit(2) from err
+    except JointCampaignError as err:  # a download that failed: worth retrying, not bad input
+        errors.print(str(err), style="red", markup=False, highlight=False)
+        raise typer.Exit(1) from err
 
 
 def _settings() -> Settings:
@@ -93,6 +97,7 @@ def list_command() -> None:
                     model.pair, model.version, _size(model.size_bytes), model.engine, str(model.path)
                 )
             console.print(table)
+        _list_apertium()
         for folder in stray_folders(settings.models_dir):
             errors.print(
                 f"warning: {folder} is not a model (no valid metadata.json); argostranslate's own tools "
@@ -102,22 +107,83 @@ def list_command() -> None:
             )
 
 
+def _list_apertium() -> None:
+    from jointcampaign.translate.apertium_engine import installed_pairs
+
+    pairs = installed_pairs()
+    if pairs:
+        table = Table(title="Apertium pairs (choose one per language: JOINTCAMPAIGN_ENGINE_ES=apertium)")
+        for column in ("pair", "version", "size", "engine", "path"):
+            table.add_column(column, overflow="fold")
+        for pair in pairs:
+            table.add_row(pair.pair, pair.version, _size(pair.size_bytes), "apertium", str(pair.path))
+        console.print(table)
+
+
 @models_app.command("install")
 def install_command(
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="A .argosmodel file, e.g. translate-en_es-1_9.argosmodel.")
-    ],
+        Path | None,
+        typer.Argument(metavar="FILE", help="A .argosmodel file, e.g. translate-en_es-1_9.argosmodel."),
+    ] = None,
+    from_index: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--from-index",
+            metavar="FROM TO",
+            help="Download the newest model for this pair from the package index instead, e.g. en vi.",
+        ),
+    ] = None,
+    index_url: Annotated[
+        str | None,
+        typer.Option(
+            "--index-url",
+            help="Package index (argostranslate's index.json format) to use, e.g. your organisation's "
+            "mirror. Default: $JOINTCAMPAIGN_MODEL_INDEX_URL, else argostranslate's public index.",
+        ),
+    ] = None,
 ) -> None:
-    """Install a model file; it replaces any installed model for the same language pair.
+    """Install a model file, or download one from a package index; it replaces any installed model
+    for the same language pair.
 
-    Example:  jointcampaign models install ~/Downloads/translate-en_es-1_9.argosmodel
+    Examples:
+
+      jointcampaign models install ~/Downloads/translate-en_es-1_9.argosmodel
+
+      jointcampaign models install --from-index en vi
+
+      jointcampaign models install --from-index en vi --index-url https://models.example.org/index.json
     """
     with _friendly_errors():
         settings = _settings()
-        from jointcampaign.translate.model_store import install_model
+        if (file is None) == (from_index is None):
+            raise UserInputError.single(
+                None,
+                "give either a model FILE or --from-index FROM TO",
+                "e.g. `jointcampaign models install model.argosmodel` or "
+                "`jointcampaign models install --from-index en vi`",
+            )
+        if file is not None:
+            from jointcampaign.translate.model_store import install_model
 
-        model = install_model(file, settings.models_dir)
+            model = install_model(file, settings.models_dir)
+        else:
+            assert from_index is not None
+            model = _install_from_index(from_index, index_url or settings.model_index_url, settings)
         console.print(f"Installed {model.pair} (version {model.version}) into {model.path}", markup=False)
+
+
+def _install_from_index(pair: tuple[str, str], index_url: str, settings: Settings) -> InstalledModel:
+    from jointcampaign.translate.model_index import install_from_index
+
+    source, target = _language(pair[0], "--from-index FROM"), _language(pair[1], "--from-index TO")
+    with console.status(f"Downloading the {source}→{target} model from {index_url}…") as status:
+
+        def show(done: int, total: int | None) -> None:
+            size = f"{_size(done)} of {_size(total)}" if total else _size(done)
+            status.update(f"Downloading the {source}→{target} model: {size}")
+
+        return install_from_index(source, target, index_url, settings.models_dir, progress=show)
 
 
 @models_app.command("build")

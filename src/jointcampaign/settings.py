@@ -10,6 +10,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENV_PREFIX = "JOINTCAMPAIGN_"
+ENGINE_PREFIX = ENV_PREFIX + "ENGINE_"
+ENGINES = ("argos", "apertium")
+# argostranslate's own package index; organisations point JOINTCAMPAIGN_MODEL_INDEX_URL at a mirror.
+DEFAULT_MODEL_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 
 
 def _default_home() -> Path:
@@ -28,6 +32,15 @@ class Settings:
     render_height: int = 1080
     video_preset: str = "veryfast"
     video_crf: int = 21
+    # (language tag, engine) pairs from JOINTCAMPAIGN_ENGINE_<LANG>=apertium; unlisted languages use argos.
+    engines: tuple[tuple[str, str], ...] = ()
+    model_index_url: str = DEFAULT_MODEL_INDEX_URL
+
+    def engine_for(self, language: str) -> str:
+        """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
+        tag = language.lower().replace("_", "-")
+        chosen = dict(self.engines)
+        return chosen.get(tag) or chosen.get(tag.split("-")[0]) or "argos"
 
     @property
     def models_dir(self) -> Path:
@@ -58,7 +71,9 @@ class Settings:
         )
         if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
             settings = replace(settings, video_preset=preset)
-        return settings
+        if index_url := env.get(ENV_PREFIX + "MODEL_INDEX_URL"):
+            settings = replace(settings, model_index_url=index_url)
+        return replace(settings, engines=_engines(env))
 
     def export_to_environment(self) -> None:
         """Point argostranslate at our folders before it is imported (it reads them at import time)."""
@@ -81,3 +96,21 @@ def _positive_int(name: str, raw: str) -> int:
             "set it to a number such as 2, or unset it to use the default",
         )
     return value
+
+
+def _engines(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    from jointcampaign.errors import UserInputError
+
+    chosen = []
+    for name, value in env.items():
+        if not name.startswith(ENGINE_PREFIX) or not value.strip():
+            continue
+        engine = value.strip().lower()
+        if engine not in ENGINES:
+            raise UserInputError.single(
+                None,
+                f"environment variable {name}={value!r} names an unknown translation engine",
+                f"set it to one of {', '.join(ENGINES)}, or unset it",
+            )
+        chosen.append((name[len(ENGINE_PREFIX) :].lower().replace("_", "-"), engine))
+    return tuple(sorted(chosen))

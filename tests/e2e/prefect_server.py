@@ -156,3 +156,22 @@ def prefect_server(home: Path, timeout_s: float = 180, **server_env: str) -> Ite
         yield server
     finally:
         server.stop()
+
+
+def write_every_5s_deployment(tmp_path: Path, project: str, pool: str) -> Path:
+    """A prefect.yaml deploying the nightly flow every 5 s over an empty campaigns folder."""
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    config = tmp_path / "prefect-test.yaml"
+    config.write_text(json.dumps({
+        "name": project,
+        "deployments": [{
+            "name": "nightly-every-5s",
+            "entrypoint": "flows/nightly_render.py:nightly_render",
+            "parameters": {"campaigns_dir": str(campaigns), "out_dir": str(tmp_path / "out"),
+                           "task_runner": "threads"},
+            "schedules": [{"interval": 5}],
+            "work_pool": {"name": pool},
+        }],
+    }), encoding="utf-8")
+    return config

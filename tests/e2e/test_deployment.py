@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.cli_helpers import run_cli
-from tests.e2e.prefect_server import POOL, REPO, PrefectServer, free_port, prefect_server, wait_for
+from tests.e2e.prefect_server import (
+    POOL,
+    REPO,
+    PrefectServer,
+    free_port,
+    prefect_server,
+    wait_for,
+    write_every_5s_deployment,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -128,20 +136,7 @@ def test_nightly_schedule_follows_the_configured_timezone(deployed: PrefectServe
 
 
 def test_a_short_interval_schedule_really_starts_runs(deployed: PrefectServer, tmp_path: Path) -> None:
-    campaigns = tmp_path / "campaigns"
-    campaigns.mkdir()
-    config = tmp_path / "prefect-test.yaml"
-    config.write_text(json.dumps({
-        "name": "jointcampaign-schedule-test",
-        "deployments": [{
-            "name": "nightly-every-5s",
-            "entrypoint": "flows/nightly_render.py:nightly_render",
-            "parameters": {"campaigns_dir": str(campaigns), "out_dir": str(tmp_path / "out"),
-                           "task_runner": "threads"},
-            "schedules": [{"interval": 5}],
-            "work_pool": {"name": POOL},
-        }],
-    }), encoding="utf-8")
+    config = write_every_5s_deployment(tmp_path, "jointcampaign-schedule-test", POOL)
     deployed.prefect("deploy", "--prefect-file", str(config), "--name", "nightly-every-5s")
     deployment = deployed.api("GET", "/deployments/name/nightly-render/nightly-every-5s")
     try:

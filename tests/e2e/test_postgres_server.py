@@ -4,7 +4,6 @@ a scheduled deployment is planned by the server, picked up by a worker, and reco
 from __future__ import annotations
 
 import glob
-import json
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.prefect_server import POOL, free_port, prefect_server, wait_for
+from tests.e2e.prefect_server import POOL, free_port, prefect_server, wait_for, write_every_5s_deployment
 
 pytestmark = pytest.mark.slow
 
@@ -78,20 +77,7 @@ def postgres() -> Iterator[Postgres]:
 
 
 def test_server_on_postgres_schedules_and_completes_runs(postgres: Postgres, tmp_path: Path) -> None:
-    campaigns = tmp_path / "campaigns"
-    campaigns.mkdir()
-    config = tmp_path / "prefect-test.yaml"
-    config.write_text(json.dumps({
-        "name": "jointcampaign-postgres-test",
-        "deployments": [{
-            "name": "nightly-every-5s",
-            "entrypoint": "flows/nightly_render.py:nightly_render",
-            "parameters": {"campaigns_dir": str(campaigns), "out_dir": str(tmp_path / "out"),
-                           "task_runner": "threads"},
-            "schedules": [{"interval": 5}],
-            "work_pool": {"name": POOL},
-        }],
-    }), encoding="utf-8")
+    config = write_every_5s_deployment(tmp_path, "jointcampaign-postgres-test", POOL)
     with prefect_server(tmp_path / "prefect-home", PREFECT_SERVER_DATABASE_CONNECTION_URL=postgres.url) as server:
         assert postgres.psql("select count(*) from flow_run") == "0"  # the server migrated Postgres
         server.prefect("work-pool", "create", POOL, "--type", "process")

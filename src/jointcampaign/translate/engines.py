@@ -1,0 +1,63 @@
+"""Which engine translates which language: Argos by default, Apertium where settings ask for it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from jointcampaign.settings import Settings
+from jointcampaign.translate.protocol import TranslationBatch, Translator
+
+
+class RoutingTranslator:
+    """A Translator that hands each target language to its own engine."""
+
+    def __init__(self, default: Translator, engines: Mapping[str, Translator], settings: Settings) -> None:
+        self.default = default
+        self.engines = dict(engines)  # engine name (as settings spell it) → engine
+        self.settings = settings
+        self.name = "+".join(dict.fromkeys([default.name, *(e.name for e in self.engines.values())]))
+
+    def engine_for(self, target: str) -> Translator:
+        return self.engines.get(self.settings.engine_for(target), self.default)
+
+    def version(self, source: str, target: str) -> str:
+        return self.engine_for(target).version(source, target)
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> TranslationBatch:
+        return self.engine_for(target).translate_batch(texts, source, target)
+
+
+def build_engine(settings: Settings) -> Translator:
+    """The engine(s) the settings choose; Argos alone unless JOINTCAMPAIGN_ENGINE_<LANG> says otherwise."""
+    from jointcampaign.translate.argos_engine import ArgosTranslator
+
+    argos = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
+    if not any(engine == "apertium" for _, engine in settings.engines):
+        return argos
+    from jointcampaign.translate.apertium_engine import ApertiumTranslator
+
+    return RoutingTranslator(argos, {"apertium": ApertiumTranslator()}, settings)
+
+
+def pair_available(settings: Settings, source: str, target: str) -> bool:
+    """Whether the engine chosen for `target` can translate source→target on this machine."""
+    if settings.engine_for(target) == "apertium":
+        from jointcampaign.translate.apertium_engine import available
+
+        return available(source, target)
+    from jointcampaign.translate.model_store import has_pair
+
+    return has_pair(settings.models_dir, source, target)
+
+
+def engine_identity(settings: Settings, source: str, target: str) -> str:
+    """What a cached translation depends on besides the Argos model files: the chosen engine."""
+    if settings.engine_for(target) != "apertium":
+        return "argos"
+    from jointcampaign.errors import ToolMissingError
+    from jointcampaign.translate.apertium_engine import ApertiumTranslator
+
+    try:
+        return ApertiumTranslator().version(source, target)
+    except ToolMissingError:
+        return "apertium:missing"

@@ -1,0 +1,200 @@
+"""Translate segments so their protected spans survive: verify first, repair only what failed.
+
+Small or phrase-trained models reproduce brand names inside whole memorised sentences and fall
+apart when names are swapped for tokens, so each segment is first translated as it is. Only a
+segment whose output misses a span goes down the repair ladder, each rung one engine batch for
+all segments still failing:
+
+1. swap identifiable mistranslations (another code, another price, an untranslated glossary term);
+2. translate again with the spans masked as `⟦n⟧` tokens, then put them back;
+3. translate the text between the spans piece by piece and join it around the untouched spans.
+
+The best candidate wins (fewest missing, then fewest unexpected spans, then the earliest rung),
+and every segment that needed a repair becomes a finding for the QC report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from jointcampaign.translate.protect import (
+    ProtectionRules,
+    Span,
+    can_mask,
+    find_spans,
+    fragments,
+    join_glued,
+    mask,
+    needs_translation,
+    unmask,
+)
+from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.verify import Verdict, substitute, verify
+
+Repair = Literal["none", "substituted", "masked", "fragments"]
+_CLIP = 70
+_REPAIRS = {
+    "none": "nothing",
+    "substituted": "swapping in the right term",
+    "masked": "translating again with the terms masked",
+    "fragments": "translating the text around the terms",
+}
+
+
+@dataclass(frozen=True)
+class SpanFinding:
+    """A segment whose machine output did not keep every protected span at first."""
+
+    segment: str
+    output: str
+    problems: tuple[str, ...]  # what the first translation got wrong: "missing CAFE10", "unexpected 15%"
+    repair: Repair  # what fixed it, or "none"
+    remaining: tuple[str, ...] = ()  # still wrong in `output`; empty means repaired
+
+    @property
+    def repaired(self) -> bool:
+        return not self.remaining
+
+    def note(self) -> str:
+        if self.repaired:
+            return (
+                f"repaired «{_clip(self.segment)}» ({'; '.join(self.problems)}) by "
+                f"{_REPAIRS[self.repair]}: check the wording"
+            )
+        return f"NOT REPAIRED: «{_clip(self.segment)}» → «{_clip(self.output)}»: {'; '.join(self.remaining)}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "segment": self.segment,
+            "output": self.output,
+            "problems": list(self.problems),
+            "repair": self.repair,
+            "remaining": list(self.remaining),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SpanFinding:
+        return cls(
+            segment=str(data["segment"]),
+            output=str(data["output"]),
+            problems=tuple(data["problems"]),
+            repair=data["repair"],
+            remaining=tuple(data["remaining"]),
+        )
+
+
+@dataclass
+class ProtectedResult:
+    text: str
+    finding: SpanFinding | None = None
+
+
+@dataclass
+class ProtectedBatch:
+    results: list[ProtectedResult]
+    notes: list[str] = field(default_factory=list)  # the engine's own notes (pivots...)
+    engine_calls: int = 0
+
+
+@dataclass
+class _Work:
+    source: str
+    spans: list[Span]
+    first: Verdict
+    best: str
+    best_verdict: Verdict
+    repair: Repair = "none"
+
+    def offer(self, candidate: str, verdict: Verdict, repair: Repair) -> None:
+        if verdict.badness < self.best_verdict.badness:
+            self.best, self.best_verdict, self.repair = candidate, verdict, repair
+
+
+def translate_protected(
+    engine: Translator, texts: Sequence[str], source: str, target: str, rules: ProtectionRules
+) -> ProtectedBatch:
+    """One output per text, with the ladder above applied to the segments that need it."""
+    if not texts:
+        return ProtectedBatch(results=[])
+    first = engine.translate_batch(list(texts), source, target)
+    notes, calls = list(first.notes), 1
+    work: list[_Work] = []
+    for text, output in zip(texts, first.texts, strict=True):
+        spans = find_spans(text, rules)
+        verdict = verify(spans, output, rules)
+        work.append(_Work(text, spans, verdict, output, verdict))
+    _try_substitution(work, rules, "none")
+    failing = [item for item in work if not item.best_verdict.ok and item.spans and can_mask(item.source)]
+    if failing:
+        masked = engine.translate_batch([mask(item.source, item.spans) for item in failing], source, target)
+        calls += 1
+        for item, output in zip(failing, masked.texts, strict=True):
+            candidate = unmask(output, item.spans)
+            item.offer(candidate, verify(item.spans, candidate, rules), "masked")
+        _try_substitution(failing, rules, "masked")
+    failing = [item for item in work if item.best_verdict.missing]
+    if failing:
+        calls += _translate_around_spans(engine, failing, source, target, rules)
+    return ProtectedBatch(results=[_result(item) for item in work], notes=notes, engine_calls=calls)
+
+
+def _try_substitution(work: Sequence[_Work], rules: ProtectionRules, after: Repair) -> None:
+    for item in work:
+        if item.best_verdict.ok:
+            continue
+        swapped = substitute(item.spans, item.best, rules)
+        if swapped is not None:
+            repair: Repair = "substituted" if after == "none" else after
+            item.offer(swapped, verify(item.spans, swapped, rules), repair)
+
+
+def _translate_around_spans(
+    engine: Translator, work: Sequence[_Work], source: str, target: str, rules: ProtectionRules
+) -> int:
+    layouts = [fragments(item.source, item.spans) for item in work]
+    pieces = list(
+        dict.fromkeys(
+            piece.strip()
+            for layout in layouts
+            for piece in layout
+            if isinstance(piece, str) and needs_translation(piece)
+        )
+    )
+    translated: dict[str, str] = {}
+    if pieces:
+        batch = engine.translate_batch(pieces, source, target)
+        translated = dict(zip(pieces, batch.texts, strict=True))
+    for item, layout in zip(work, layouts, strict=True):
+        joined = []
+        for piece in layout:
+            if isinstance(piece, Span):
+                joined.append(piece.replacement)
+            elif needs_translation(piece):
+                core = piece.strip()
+                lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+                joined.append(lead + translated[core].strip() + trail)
+            else:
+                joined.append(piece)
+        candidate = join_glued(joined)
+        item.offer(candidate, verify(item.spans, candidate, rules), "fragments")
+    return 1 if pieces else 0
+
+
+def _result(item: _Work) -> ProtectedResult:
+    if item.first.ok:
+        return ProtectedResult(item.best)
+    finding = SpanFinding(
+        segment=item.source,
+        output=item.best,
+        problems=item.first.describe(),
+        repair=item.repair,
+        remaining=item.best_verdict.describe(),
+    )
+    return ProtectedResult(item.best, finding)
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _CLIP else flat[: _CLIP - 1] + "…"
