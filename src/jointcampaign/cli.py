@@ -169,6 +169,10 @@ def run(
         if not report.ok:
             print_problems(report.errors, "The campaign cannot run yet")
             raise typer.Exit(EXIT_BAD_INPUT)
+        # "Fully offline": the in-process Prefect server must not try to phone home (its telemetry
+        # job also races the local SQLite database and prints a traceback at the user).
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        os.environ.setdefault("DO_NOT_TRACK", "1")
         if not verbose:
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from jointcampaign.cli_progress import run_with_progress

@@ -75,6 +75,7 @@ def test_demo_runs_offline_and_delivers_every_language(
     env = {"JOINTCAMPAIGN_HOME": str(demo_home), "JOINTCAMPAIGN_RENDER_HEIGHT": "180"}
     result = run_cli(["run", str(demo_folder), "--out", str(out)], cwd=tmp_path, env=env, offline=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Traceback" not in result.stdout + result.stderr
 
     campaign_out = out / demo_folder.name
     source_video = demo_folder / "video/main.mp4"
