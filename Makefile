@@ -37,6 +37,7 @@ bench: setup demo-media demo-models
 	@$(BIN)/python bench/render.py
 	@$(BIN)/python bench/nightly.py
 	@$(BIN)/python bench/translate.py
+	@$(BIN)/python bench/subtitles.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache
