@@ -54,7 +54,12 @@ def _mount_subcommands() -> None:
             "Serve bundles to partners; manage their links.",
         ),
         ("jointcampaign.cli_subtitles", "subtitles_app", "subtitles", "Check and translate subtitle files."),
-        ("jointcampaign.cli_review", "review_app", "review", "Export translations for human review; import fixes."),
+        (
+            "jointcampaign.cli_review",
+            "review_app",
+            "review",
+            "Export translations for human review; import fixes.",
+        ),
     ):
         try:
             sub = getattr(__import__(module, fromlist=[attribute]), attribute)
@@ -195,6 +200,35 @@ def run(
     if summary.failures:
         raise typer.Exit(EXIT_FAILED)
     console.print(f"[bold green]Done.[/] Bundles: {summary.out_dir}")
+
+
+@app.command()
+def translate(
+    text: Annotated[
+        str | None, typer.Argument(help="Text to translate; omit it (or pass -) to read stdin.")
+    ] = None,
+    to: Annotated[str, typer.Option("--to", help="Target language (BCP 47), e.g. vi.")] = "es",
+    source: Annotated[str, typer.Option("--from", help="Source language.")] = "en",
+) -> None:
+    """Translate a bit of text for a quick look, with the installed models (no campaign needed).
+
+    Examples: jointcampaign translate --to vi "Fresh coffee at Corner Café."
+              cat copy/post.md | jointcampaign translate --to ar
+    """
+    import sys
+
+    from jointcampaign.translate.engines import build_engine
+
+    with user_errors():
+        lines = (sys.stdin.read() if text in (None, "-") else text or "").splitlines()
+        engine = build_engine(settings())
+        segments = [line for line in lines if line.strip()]
+        batch = engine.translate_batch(segments, source, to) if segments else None
+        translated = iter(batch.texts if batch else [])
+        for line in lines:
+            console.print(next(translated) if line.strip() else "", highlight=False, markup=False)
+    for note in batch.notes if batch else []:
+        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 def _print_report(report: ValidationReport) -> None:
