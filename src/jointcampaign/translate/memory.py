@@ -90,22 +90,29 @@ class TranslationMemory:
                     db.execute("ROLLBACK")
                 raise
 
+    def _select_texts(
+        self, query: str, parameters: list[str], texts: Sequence[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of `query` whose source_text is one of `texts`, in chunks SQLite's parameter limit allows."""
+        db = self._db()
+        wanted = list(dict.fromkeys(texts))
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            placeholders = ",".join("?" * len(chunk))
+            yield from db.execute(f"{query} AND source_text IN ({placeholders})", [*parameters, *chunk])
+
     def lookup(self, texts: Sequence[str], key: MemoryKey) -> dict[str, Remembered]:
         """Machine translations remembered for exactly this key."""
         found: dict[str, Remembered] = {}
-        wanted = list(dict.fromkeys(texts))
         with self._guard():
-            db = self._db()
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                rows = db.execute(
-                    "SELECT source_text, target_text, details FROM machine WHERE source_lang = ? "
-                    "AND target_lang = ? AND engine = ? AND model_version = ? AND rules = ? "
-                    f"AND source_text IN ({','.join('?' * len(chunk))})",
-                    [key.source, key.target, key.engine, key.version, key.rules, *chunk],
-                )
-                for source_text, target_text, details in rows:
-                    found[source_text] = Remembered(target_text, json.loads(details))
+            rows = self._select_texts(
+                "SELECT source_text, target_text, details FROM machine WHERE source_lang = ? "
+                "AND target_lang = ? AND engine = ? AND model_version = ? AND rules = ?",
+                [key.source, key.target, key.engine, key.version, key.rules],
+                texts,
+            )
+            for source_text, target_text, details in rows:
+                found[source_text] = Remembered(target_text, json.loads(details))
         return found
 
     def store(self, entries: Mapping[str, Remembered], key: MemoryKey) -> None:
@@ -122,17 +129,13 @@ class TranslationMemory:
     def reviewed(self, texts: Sequence[str], source: str, target: str) -> dict[str, str]:
         """Human translations of these texts, whatever engine or model is installed now."""
         found: dict[str, str] = {}
-        wanted = list(dict.fromkeys(texts))
         with self._guard():
-            db = self._db()
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
-                rows = db.execute(
-                    "SELECT source_text, target_text FROM reviewed WHERE source_lang = ? AND target_lang = ? "
-                    f"AND source_text IN ({','.join('?' * len(chunk))})",
-                    [source, target, *chunk],
-                )
-                found.update(dict(rows))
+            rows = self._select_texts(
+                "SELECT source_text, target_text FROM reviewed WHERE source_lang = ? AND target_lang = ?",
+                [source, target],
+                texts,
+            )
+            found.update((source_text, target_text) for source_text, target_text in rows)
         return found
 
     def remember_reviewed(
