@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -17,7 +17,7 @@ from prefect.states import Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUT_CACHE, SUBTITLES_CACHE, persisted, retry_transient
+from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUTS_CACHE, SUBTITLES_CACHE, persisted, retry_transient
 from flows.runners import RenderRunner, render_task_runner
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline import plan as core
@@ -87,13 +87,14 @@ def translate_subtitles_task(plan: core.RunPlan, language: str, settings: Settin
 
 
 # Settings travel as a parameter: on a Dask worker the environment is the worker's, not the flow's.
-@task(name="render-cut", cache_policy=CUT_CACHE, task_run_name="render-{partner}-{language}",
+# One task per (partner, language): every aspect comes from one decode of the source.
+@task(name="render-cuts", cache_policy=CUTS_CACHE, task_run_name="render-{partner}-{language}",
       retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2),
       retry_condition_fn=retry_transient)
-def render_cut_task(plan: core.RunPlan, partner: str, language: str, aspect: str,
-                    subtitles: SubtitleOutcome, settings: Settings) -> CutOutcome:
-    return core.render_cut(plan, partner, language, aspect, subtitles, settings,
-                           end_card_text=subtitles.end_cards.get(partner))
+def render_cuts_task(plan: core.RunPlan, partner: str, language: str,
+                     subtitles: SubtitleOutcome, settings: Settings) -> list[CutOutcome]:
+    return core.render_cuts_for(plan, partner, language, subtitles, settings,
+                                end_card_text=subtitles.end_cards.get(partner))
 
 
 @task(name="build-bundle", cache_policy=BUNDLE_CACHE, task_run_name="bundle-{partner}")
@@ -176,34 +177,36 @@ def _produce(plan: core.RunPlan, settings: Settings,
     steps: list[tuple[str, PrefectFuture[Any]]] = []
     copy_task = persisted(translate_copy_task, plan.layout)
     subtitles_task = persisted(translate_subtitles_task, plan.layout)
-    render_task = persisted(render_cut_task, plan.layout)
+    render_task = persisted(render_cuts_task, plan.layout)
     bundle_task = persisted(build_bundle_task, plan.layout)
     copies = {lang: copy_task.submit(plan, lang, settings) for lang in plan.languages}
     subtitles = {lang: subtitles_task.submit(plan, lang, settings) for lang in plan.languages}
     steps += [(f"copy {lang}", future) for lang, future in copies.items()]
     steps += [(f"subtitles {lang}", future) for lang, future in subtitles.items()]
-    cuts: list[tuple[PrefectFuture[CutOutcome], dict[str, str | None]]] = []
+    renders_of: list[tuple[PrefectFuture[list[CutOutcome]], str, str]] = []
     for lang in plan.languages:
         subs = _collect(subtitles[lang], outcome.failures, stage="subtitles", language=lang)
         if subs is None:
             continue
         outcome.subtitles.append(subs)
         for partner in plan.partners:
-            for aspect in plan.aspects:
-                parameters = {"plan": plan, "partner": partner, "language": lang, "aspect": aspect,
-                              "subtitles": subs, "settings": settings}
-                cut_future: PrefectFuture[CutOutcome] = renders.submit(render_task, parameters)
-                cuts.append((cut_future, {"stage": "render", "language": lang, "partner": partner,
-                                          "aspect": aspect}))
-                steps.append((f"render {partner} {lang} {aspect}", cut_future))
+            parameters = {"plan": plan, "partner": partner, "language": lang, "subtitles": subs,
+                          "settings": settings}
+            cuts_future: PrefectFuture[list[CutOutcome]] = renders.submit(render_task, parameters)
+            renders_of.append((cuts_future, partner, lang))
+            # One step per cut, though one task renders them all: reruns and reports still name each cut.
+            steps += [(f"render {partner} {lang} {aspect}", cuts_future) for aspect in plan.aspects]
     for lang, copy_future in copies.items():
         copy = _collect(copy_future, outcome.failures, stage="copy", language=lang)
         if copy is not None:
             outcome.copies.append(copy)
-    for cut_future, where in cuts:
-        cut = _collect(cut_future, outcome.failures, **where)
-        if cut is not None:
-            outcome.cuts.append(cut)
+    for cuts_future, partner, lang in renders_of:
+        failed: list[StageFailure] = []
+        cuts = _collect(cuts_future, failed, stage="render", language=lang, partner=partner)
+        if cuts is not None:
+            outcome.cuts.extend(cuts)
+        # The aspects share one decode and fail together: one failure per cut that is missing.
+        outcome.failures += [replace(failure, aspect=aspect) for failure in failed for aspect in plan.aspects]
     summary = RunSummary(campaign=plan.loaded.slug, out_dir=plan.layout.campaign_dir,
                          languages=plan.languages, failures=outcome.failures, blockers=len(plan.blockers))
     bundles = {partner: bundle_task.submit(plan, partner, outcome) for partner in plan.partners}

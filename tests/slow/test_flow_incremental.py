@@ -116,6 +116,34 @@ def test_one_failing_cut_leaves_the_others_and_is_reported(harness: None, campai
     assert other["failures"] == [] and len(other["cuts"]) == 1
 
 
+def test_every_aspect_of_a_partner_and_language_renders_in_one_task(harness: None, campaign_copy: Path,
+                                                                      tmp_path: Path) -> None:
+    from PIL import Image
+
+    from jointcampaign.media.probe import probe
+
+    path = campaign_copy / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'aspects: ["16:9"]' in text
+    path.write_text(text.replace('aspects: ["16:9"]', 'aspects: ["16:9", "9:16"]', 1), encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run(campaign_copy, out, ["es"])
+    assert summary.status == "completed", summary.failures  # type: ignore[attr-defined]
+    partners = ("corner-cafe", "rosas-flowers")
+    assert {s for s in rebuilt(summary) if s.startswith("render")} == {
+        f"render {p} es {aspect}" for p in partners for aspect in ("16:9", "9:16")}
+    work = out / SLUG / ".work"
+    for partner in partners:
+        for slug, size in (("16x9", (320, 180)), ("9x16", (180, 320))):
+            info = probe(work / "video" / partner / "es" / f"{slug}.mp4")
+            assert (info.width, info.height) == size, (partner, slug)
+            with Image.open(work / "posters" / partner / f"es-{slug}.jpg") as poster:
+                assert poster.size == size, (partner, slug)
+        manifest = json.loads((out / SLUG / partner / "data" / "manifest.json").read_text(encoding="utf-8"))
+        assert len(manifest["cuts"]) == 2 and manifest["failures"] == []
+    assert rebuilt(run(campaign_copy, out, ["es"])) == set()
+
+
 def only_spanish(campaign: Path) -> None:
     path = campaign / "campaign.yaml"
     text = path.read_text(encoding="utf-8")

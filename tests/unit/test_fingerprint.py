@@ -162,3 +162,21 @@ def test_brief_only_sections_do_not_count_but_offers_do(campaign_copy: Path, tmp
     assert keys(plan_for(campaign_copy, tmp_path / "out"), settings, subs) == before
     edit_campaign(campaign_copy, "terms: Show a Corner Café receipt", "terms: Show any Corner Café receipt")
     assert changed(before, keys(plan_for(campaign_copy, tmp_path / "out"), settings, subs)) == set(before)
+
+
+def test_all_aspects_of_a_cut_share_one_fingerprint(campaign_copy: Path, tmp_path: Path,
+                                                     settings: Settings) -> None:
+    subs = subtitles_in(tmp_path)
+    single = fp.cuts_fingerprint(plan_for(campaign_copy, tmp_path / "out"), "corner-cafe", "es", subs, settings)
+    edit_campaign(campaign_copy, 'aspects: ["16:9"]', 'aspects: ["16:9", "9:16"]')
+    plan = plan_for(campaign_copy, tmp_path / "out")
+    both = fp.cuts_fingerprint(plan, "corner-cafe", "es", subs, settings)
+    assert both.digest != single.digest
+    assert set(both.outputs) == {
+        path for aspect in ("16:9", "9:16")
+        for path in fp.cut_fingerprint(plan, "corner-cafe", "es", aspect, subs, settings).outputs}
+    assert len(both.outputs) == 4
+    assert fp.cuts_fingerprint(plan, "corner-cafe", "es", subs, settings) == both
+    assert fp.cuts_fingerprint(plan, "rosas-flowers", "es", subs, settings).digest != both.digest
+    retranslated = subtitles_in(tmp_path, "1\n00:00:00,000 --> 00:00:01,000\nBuenas\n")
+    assert fp.cuts_fingerprint(plan, "corner-cafe", "es", retranslated, settings).digest != both.digest

@@ -12,7 +12,7 @@ import yaml
 from prefect.states import Failed
 
 from flows.caching import retry_transient
-from flows.localize_campaign import build_bundle_task, render_cut_task, translate_copy_task
+from flows.localize_campaign import build_bundle_task, render_cuts_task, translate_copy_task
 from jointcampaign.errors import StageFailedError, UserInputError
 from jointcampaign.pipeline.results import CopyOutcome, RunOutcome, StageFailure
 from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
@@ -28,7 +28,7 @@ def deployment(name: str) -> dict[str, Any]:
 
 def test_only_failures_of_valid_work_are_retried() -> None:
     def retried(error: Exception) -> bool:
-        return retry_transient(render_cut_task, None, Failed(data=error))  # type: ignore[arg-type]
+        return retry_transient(render_cuts_task, None, Failed(data=error))  # type: ignore[arg-type]
 
     assert retried(StageFailedError("ffmpeg crashed"))
     assert not retried(UserInputError([]))
@@ -36,13 +36,13 @@ def test_only_failures_of_valid_work_are_retried() -> None:
 
 
 def test_render_tasks_retry_with_backoff() -> None:
-    assert render_cut_task.retries == 2
-    assert render_cut_task.retry_condition_fn is retry_transient
-    assert render_cut_task.retry_delay_seconds == [2, 4]
+    assert render_cuts_task.retries == 2
+    assert render_cuts_task.retry_condition_fn is retry_transient
+    assert render_cuts_task.retry_delay_seconds == [2, 4]
 
 
 def test_steps_are_cached_by_input_fingerprints() -> None:
-    for task in (translate_copy_task, render_cut_task, build_bundle_task):
+    for task in (translate_copy_task, render_cuts_task, build_bundle_task):
         assert type(task.cache_policy).__name__ == "InputFingerprint"
 
 

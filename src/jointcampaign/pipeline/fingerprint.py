@@ -211,6 +211,17 @@ def cut_fingerprint(
     return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs)
 
 
+def cuts_fingerprint(
+    plan: RunPlan, partner: str, language: str, subtitles: SubtitleOutcome, settings: Settings
+) -> Fingerprint:
+    """All aspects of one partner's cut in one language, rendered together: every aspect's cut, in order."""
+    cuts = [cut_fingerprint(plan, partner, language, aspect, subtitles, settings) for aspect in plan.aspects]
+    hasher = Hasher().value("stage", "render-cuts").value("aspects", plan.aspects)
+    hasher.value("cuts", [cut.digest for cut in cuts])
+    outputs = tuple(path for cut in cuts for path in cut.outputs)
+    return Fingerprint(hasher.hexdigest(), outputs)
+
+
 def inputs_digest(loaded: LoadedCampaign) -> str:
     """Every file of the campaign folder and of its brand kits, by name and content."""
     from jointcampaign.pipeline.bundle_stage import input_files

@@ -155,18 +155,19 @@ def _end_card_lines(plan: RunPlan, language: str, translator: Translator) -> dic
     return {partner: line for partner, line in lines.items() if line}
 
 
-def render_cut(
+def render_cuts_for(
     plan: RunPlan,
     partner: str,
     language: str,
-    aspect: str,
     subtitles: SubtitleOutcome,
     settings: Settings,
     end_card_text: str | None = None,
-) -> CutOutcome:
-    """`end_card_text`: the offer sentence in `language` (render.offer.translated_offer_line); None = source."""
-    from jointcampaign.render.cut import CutRequest, Focus
-    from jointcampaign.render.cut import render_cut as render
+) -> list[CutOutcome]:
+    """Every aspect of one partner's cut in `language`, from one decode of the source; in `plan.aspects` order.
+
+    `end_card_text`: the offer sentence in `language` (render.offer.translated_offer_line); None = source.
+    """
+    from jointcampaign.render.cut import CutRequest, Focus, render_cuts
     from jointcampaign.render.offer import end_card_for
     from jointcampaign.subtitles.reader import read_subtitles
 
@@ -174,33 +175,44 @@ def render_cut(
     assert video.source is not None
     kits = plan.loaded.brand_kits
     ordered = [partner, *(p for p in plan.partners if p != partner)]
-    request = CutRequest(
-        source=plan.loaded.folder / video.source,
-        cues=read_subtitles(subtitles.srt).cues,
-        language=language,
-        aspect=aspect,
-        height=settings.render_height,
-        logos=[kits[p].logo_path for p in ordered],
-        brand_colour=kits[partner].kit.colours.primary,
-        out=plan.layout.cut_file(partner, language, aspect),
-        preset=settings.video_preset,
-        crf=settings.video_crf,
-        threads=settings.threads,
-        focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
-        end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
-    )
-    result = render(request, progress=reporter("render", f"{partner} {language} {aspect}"))
-    poster = plan.layout.poster_file(partner, language, aspect)
-    poster.parent.mkdir(parents=True, exist_ok=True)
-    result.poster_path.replace(poster)
-    return CutOutcome(
-        partner=partner,
-        language=language,
-        aspect=aspect,
-        path=result.path,
-        poster=poster,
-        probe=asdict(result.info),
-    )
+    cues = read_subtitles(subtitles.srt).cues
+    aspects = plan.aspects
+    requests = [
+        CutRequest(
+            source=plan.loaded.folder / video.source,
+            cues=cues,
+            language=language,
+            aspect=aspect,
+            height=settings.render_height,
+            logos=[kits[p].logo_path for p in ordered],
+            brand_colour=kits[partner].kit.colours.primary,
+            out=plan.layout.cut_file(partner, language, aspect),
+            preset=settings.video_preset,
+            crf=settings.video_crf,
+            threads=settings.threads,
+            focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
+            end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
+        )
+        for aspect in aspects
+    ]
+    updates = [reporter("render", f"{partner} {language} {aspect}") for aspect in aspects]
+    results = render_cuts(requests, progress=lambda index, fraction: updates[index](fraction))
+    outcomes = []
+    for aspect, result in zip(aspects, results, strict=True):
+        poster = plan.layout.poster_file(partner, language, aspect)
+        poster.parent.mkdir(parents=True, exist_ok=True)
+        result.poster_path.replace(poster)
+        outcomes.append(
+            CutOutcome(
+                partner=partner,
+                language=language,
+                aspect=aspect,
+                path=result.path,
+                poster=poster,
+                probe=asdict(result.info),
+            )
+        )
+    return outcomes
 
 
 def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> PartnerBundle:
