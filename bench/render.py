@@ -5,6 +5,8 @@ On a generated 20 s 1080p30 clip with audio, two partner logos and subtitles:
       `subtitles` (libass) + two `overlay` filters and libx264 at the same preset and CRF;
   (b) all four aspects (16:9, 9:16, 1:1, 4:5) of one language: `render_cuts`, which decodes the
       source once, vs four separate ffmpeg runs that crop, scale, burn and encode;
+  (b') the issue's shape, 2 languages × 3 aspects (16:9, 9:16, 1:1): one `render_cuts` per language
+      (as the pipeline runs one task per partner and language) vs six separate ffmpeg runs;
   (c) peak resident memory of Python plus every ffmpeg process it runs, sampled during (a) and (b).
 Neither side renders an end card here, so both make exactly the same frames; the end card's own
 cost is printed separately. With --repeat N each side runs N times, alternating, and the fastest
@@ -37,6 +39,8 @@ LINES = [
     "Show your receipt and save 10%.",
 ]
 ASPECTS = ["16:9", "9:16", "1:1", "4:5"]
+ISSUE_ASPECTS = ["16:9", "9:16", "1:1"]
+ISSUE_LANGUAGES = ["en", "es"]
 PRESET, CRF = "veryfast", 21
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -165,14 +169,23 @@ def main() -> int:
         srt = folder / "subs.srt"
         write_srt(srt, cues)
 
-        def request(aspect: str, card: EndCard | None = None) -> CutRequest:
-            return CutRequest(source=source, cues=cues, language="en", aspect=aspect, height=args.height,
-                              out=folder / f"ours-{aspect.replace(':', 'x')}.mp4", logos=logos,
+        def request(aspect: str, card: EndCard | None = None, language: str = "en") -> CutRequest:
+            return CutRequest(source=source, cues=cues, language=language, aspect=aspect, height=args.height,
+                              out=folder / f"ours-{language}-{aspect.replace(':', 'x')}.mp4", logos=logos,
                               brand_colour="#6F4E37", end_card=card, preset=PRESET, crf=CRF, threads=args.threads)  # fmt: skip
 
-        def plain_cut(aspect: str) -> None:
-            plain_ffmpeg(source, srt, logos, folder / f"plain-{aspect.replace(':', 'x')}.mp4", aspect,
+        def plain_cut(aspect: str, language: str = "en") -> None:
+            plain_ffmpeg(source, srt, logos, folder / f"plain-{language}-{aspect.replace(':', 'x')}.mp4", aspect,
                          args.height, args.threads)  # fmt: skip
+
+        def ours_per_language() -> None:
+            for language in ISSUE_LANGUAGES:
+                render_cuts([request(a, language=language) for a in ISSUE_ASPECTS], cores=args.threads)
+
+        def plain_six() -> None:
+            for language in ISSUE_LANGUAGES:
+                for aspect in ISSUE_ASPECTS:
+                    plain_cut(aspect, language)
 
         with PeakTreeRss() as single_rss:
             ours_a, plain_a = best_of(
@@ -184,6 +197,7 @@ def main() -> int:
                 lambda: render_cuts([request(aspect) for aspect in ASPECTS], cores=args.threads),
                 lambda: all_plain(plain_cut),
             )
+        ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six)
         card = EndCard(offer="Show this at Rosa's Flowers: 10% off with code CAFE10.", code="CAFE10",
                        link="https://rosasflowers.example/maple?utm_source=corner-cafe", background="#6F4E37")  # fmt: skip
         started = time.perf_counter()
@@ -194,6 +208,8 @@ def main() -> int:
           f" | ratio {ours_a / plain_a:.2f}")  # fmt: skip
     print(f"(b) four aspects    render_cuts (one decode) {ours_b:6.2f} s | 4 ffmpeg runs {plain_b:6.2f} s"
           f" | ratio {ours_b / plain_b:.2f}")  # fmt: skip
+    print(f"(b') 2 langs × 3 aspects  render_cuts per language {ours_b2:6.2f} s | 6 ffmpeg runs {plain_b2:6.2f} s"
+          f" | ratio {ours_b2 / plain_b2:.2f}")  # fmt: skip
     print(f"(c) peak RSS, Python + all ffmpeg processes at once: one cut {single_rss.peak_kib / 1024:.0f} MiB,"
           f" four aspects {multi_rss.peak_kib / 1024:.0f} MiB")  # fmt: skip
     print(f"    16:9 cut with a 3 s end card: {with_card:.2f} s")

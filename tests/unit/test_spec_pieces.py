@@ -6,11 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.pipeline.copy_stage import split_markdown
 from jointcampaign.report.brief import partnership_health, render_brief
 from jointcampaign.report.links import tracked_link
 from jointcampaign.spec.load import load_campaign
@@ -35,24 +32,6 @@ def test_duplicate_keys_are_an_error(tmp_path: Path) -> None:
         load_yaml(path)
     assert caught.value.problems[0].line == 2
     assert "appears twice" in caught.value.problems[0].message
-
-
-def test_markdown_framing_is_kept() -> None:
-    parts = split_markdown("# Title\n\n- item one\n1. first\nplain text  \n")
-    assert parts == [
-        ("# ", "Title", ""),
-        ("", "", ""),
-        ("- ", "item one", ""),
-        ("1. ", "first", ""),
-        ("", "plain text", "  "),
-    ]
-
-
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zl", "Zp", "Cc"))), max_size=8))
-def test_markdown_framing_round_trips(lines: list[str]) -> None:
-    text = "\n".join(lines)
-    rebuilt = "\n".join(prefix + body + suffix for prefix, body, suffix in split_markdown(text))
-    assert rebuilt == "\n".join(text.splitlines())
 
 
 def test_tracked_link_keeps_existing_query() -> None:
