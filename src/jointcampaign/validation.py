@@ -76,6 +76,7 @@ def validate_campaign(folder: Path, has_model: PairCheck, assets_dir: Path | Non
     report.errors.extend(_language_problems(loaded, has_model))
     report.errors.extend(_unowned_file_problems(loaded))
     report.errors.extend(_glyph_problems(loaded))
+    report.errors.extend(_review_problems(loaded))
     for deliverable in loaded.campaign.deliverables:
         errors, blockers = _deliverable_files(loaded, deliverable)
         report.errors.extend(errors)
@@ -145,6 +146,21 @@ def _glyph_problems(loaded: LoadedCampaign) -> list[Problem]:
     names = [loaded.partner_name(p) for p in campaign.partner_ids]
     texts.setdefault(campaign.source_language, []).extend(names)
     return undrawable_report(texts, file=loaded.campaign_file)
+
+
+def _review_problems(loaded: LoadedCampaign) -> list[Problem]:
+    """Reviewers' PO files are checked now, not halfway through a run (placeholders, terms, syntax)."""
+    from jointcampaign.translate.campaign import protection_rules, review_files
+    from jointcampaign.translate.review import read_review
+
+    problems: list[Problem] = []
+    for language in loaded.campaign.languages:
+        for path in (p for p in review_files(loaded, language) if p.is_file()):
+            try:
+                read_review(path, language, protection_rules(loaded, language))
+            except UserInputError as exc:
+                problems.extend(exc.problems)
+    return problems
 
 
 def _unowned_file_problems(loaded: LoadedCampaign) -> Iterator[Problem]:

@@ -172,3 +172,16 @@ def test_every_demo_script_has_a_font(campaign_copy: Path) -> None:
 
     assert {sample_for(lang) for lang in ("es", "vi", "ar", "hi", "zh-Hans")} <= set(SCRIPT_SAMPLES.values())
     assert validate(campaign_copy).ok
+
+
+def test_a_broken_review_file_is_caught_at_validate_time(campaign_copy: Path) -> None:
+    review = campaign_copy / "review" / "es.po"
+    review.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+        'msgid "Bring a café receipt to Rosa\'s Flowers for 10% off with code CAFE10."\n'
+        'msgstr "Trae un recibo a la floristería con el código CAFE1O."\n',
+        encoding="utf-8",
+    )
+    problems = [p for p in validate(campaign_copy).errors if p.file == review]
+    assert problems, "a review that drops the offer code must be reported"
+    assert problems[0].line is not None and problems[0].fix
