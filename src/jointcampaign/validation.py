@@ -197,7 +197,7 @@ def _deliverable_files(loaded: LoadedCampaign, item: Deliverable) -> tuple[list[
                     partner=item.owner,
                     deliverable=item.id,
                     message=f"{relative} has not been supplied yet (due {item.due.isoformat()})",
-                    fix=f"{loaded.partner_name(item.owner)} puts the file at {path}",
+                    fix=f"{loaded.partner_name(item.owner)} puts the file at {relative} in the {loaded.slug} campaign folder",
                 )
             )
             continue
