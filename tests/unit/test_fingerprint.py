@@ -58,7 +58,11 @@ def test_a_review_file_changes_only_its_own_language(campaign_copy: Path, tmp_pa
                                                      settings: Settings) -> None:
     subs = subtitles_in(tmp_path)
     before = keys(plan_for(campaign_copy, tmp_path / "out"), settings, subs)
-    (campaign_copy / "review" / "es.po").write_text('msgid "Hello"\nmsgstr "Hola"\n', encoding="utf-8")
+    (campaign_copy / "review" / "es.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: es\\n"\n\n'
+        'msgid "Hello"\nmsgstr "Hola"\n',
+        encoding="utf-8",
+    )
     after = keys(plan_for(campaign_copy, tmp_path / "out"), settings, subs)
     assert changed(before, after) == {"copy es", "subtitles es"}
 
