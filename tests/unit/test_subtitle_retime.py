@@ -1,4 +1,4 @@
-"""Re-timing invariants, property-tested: order, no overlap, two-frame gaps, inside the span."""
+"""Re-timing invariants, property-tested: order, no overlap, two-frame gaps, inside the (widened) span."""
 
 from __future__ import annotations
 
@@ -128,13 +128,13 @@ def test_localized_cues_keep_every_timing_invariant(cues: list[Cue], translation
         assert ms(cue.end) > ms(cue.start)
     for previous, following in itertools.pairwise(out):
         assert ms(following.start) - ms(previous.end) >= rules.min_gap_ms
-    # Each cue lies inside the span of one source sentence, and the sentences come in order.
+    # Each cue lies inside the window of one source sentence, and the sentences come in order.
     owners = []
     for cue in out:
         owner = [
             k
-            for k, group in enumerate(result.groups)
-            if group.start_ms <= ms(cue.start) < ms(cue.end) <= group.end_ms
+            for k, window in enumerate(result.windows)
+            if window.start_ms <= ms(cue.start) < ms(cue.end) <= window.end_ms
         ]
         assert len(owner) == 1
         owners.append(owner[0])
@@ -142,6 +142,16 @@ def test_localized_cues_keep_every_timing_invariant(cues: list[Cue], translation
     for group in result.groups:
         assert group.start_ms == min(ms(cue.start) for cue in group.cues)
         assert group.end_ms <= max(ms(cue.end) for cue in group.cues)
+    # A window is its sentence's own span, widened only into the silence around it: by at most
+    # the lag-out after and the lead-in before, and never into another sentence's time.
+    lag_out, lead_in = round(rules.max_lag_out * 1000), round(rules.max_lead_in * 1000)
+    for k, (group, window) in enumerate(zip(result.groups, result.windows, strict=True)):
+        assert group.start_ms - lead_in <= window.start_ms <= group.start_ms
+        assert group.end_ms <= window.end_ms <= group.end_ms + lag_out
+        if k + 1 < len(result.groups):
+            assert window.end_ms <= result.groups[k + 1].start_ms - rules.min_gap_ms
+        if k > 0:
+            assert window.start_ms >= result.groups[k - 1].end_ms + rules.min_gap_ms
     # No text is lost or reordered; only spaces and line breaks may change at the cuts.
     translated = [translate(text) for text in sent]
     separator = "" if is_unspaced(lang) else " "

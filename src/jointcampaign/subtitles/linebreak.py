@@ -86,19 +86,26 @@ def run_breaks(run: list[re.Match[str]], word: re.Match[str]) -> bool:
 
 def candidate_breaks(text: str, lang: str, protected: Sequence[tuple[int, int]] = ()) -> list[BreakPoint]:
     """Every place `text` may be split into two lines, with a penalty for the doubtful ones."""
-    names = name_spans(text) if not is_unspaced(lang) else []
-    points: list[BreakPoint] = []
     unspaced = is_unspaced(lang)
+    thai_like = primary_subtag(lang) in ("th", "lo", "km", "my")
+    blocked = _inside(protected)
+    in_name = _inside(name_spans(text) if not unspaced else [])
+    points: list[BreakPoint] = []
     for position in range(1, len(text)):
-        if any(start < position < end for start, end in protected):
+        if position in blocked:
             continue
-        point = _break_at(text, position, unspaced, primary_subtag(lang) in ("th", "lo", "km", "my"))
+        point = _break_at(text, position, unspaced, thai_like)
         if point is None:
             continue
-        if any(start < position < end for start, end in names):
+        if position in in_name:
             point = BreakPoint(point.cut_start, point.cut_end, point.penalty + _NAME_SPLIT_PENALTY)
         points.append(point)
     return points
+
+
+def _inside(spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The positions strictly inside any of `spans`, where a cut would split one."""
+    return {position for start, end in spans for position in range(start + 1, end)}
 
 
 def _break_at(text: str, position: int, unspaced: bool, thai_like: bool) -> BreakPoint | None:

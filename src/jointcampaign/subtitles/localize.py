@@ -24,6 +24,7 @@ from jointcampaign.subtitles.readability import (
 from jointcampaign.subtitles.retime import allocate_times, max_pieces, pieces_needed, split_into_pieces
 from jointcampaign.subtitles.sentences import SentenceGroup, group_sentences, to_ms
 from jointcampaign.subtitles.textmetrics import reading_length
+from jointcampaign.subtitles.window import Neighbours, TimeWindow, time_needed_ms, widen
 
 # Translates a batch of texts, one output per input in the same order. With the project's
 # Translator: `lambda texts: translator.translate_batch(texts, "en", "es").texts`.
@@ -35,6 +36,7 @@ _FINER_TRIES = 3
 class LocalizedSubtitles:
     cues: list[Cue]
     groups: list[SentenceGroup]
+    windows: list[TimeWindow]  # the time each group's cues were laid over, one per group
     issues: list[CueIssue]
     summary: ReadabilitySummary
 
@@ -46,8 +48,11 @@ def localize_cues(
     *,
     terms: Sequence[str] = (),
     rules: Rules | None = None,
+    media_end: float | None = None,
 ) -> LocalizedSubtitles:
-    """Cues in `lang`, each inside its source sentence's span, in order, gapped by two frames."""
+    """Cues in `lang`, in order, gapped by two frames, each inside its source sentence's span,
+    which a translation that needs more time to read may widen into the silence around it
+    (see window.py). `media_end` (seconds) keeps the last cues inside the video."""
     rules = rules or rules_for(lang)
     groups = group_sentences(cues, lang, rules.min_gap_ms, to_ms(rules.min_duration))
     units = [line for group in groups for line in _translation_units(group)]
@@ -55,14 +60,22 @@ def localize_cues(
     if len(translated) != len(units):
         raise ValueError(f"the translator returned {len(translated)} texts for {len(units)}")
     out: list[Cue] = []
+    windows: list[TimeWindow] = []
     position = 0
-    for group in groups:
+    for k, group in enumerate(groups):
         count = len(_translation_units(group))
         texts = [text.strip() for text in translated[position : position + count]]
         position += count
-        out.extend(_lay_out(group, texts, lang, terms, rules, first_index=len(out) + 1))
+        around = Neighbours(
+            previous_end_ms=windows[-1].end_ms if windows else None,
+            next_start_ms=groups[k + 1].start_ms if k + 1 < len(groups) else None,
+            media_end_ms=to_ms(media_end) if media_end is not None else None,
+        )
+        window, laid_out = _lay_out(group, texts, lang, terms, rules, around, first_index=len(out) + 1)
+        windows.append(window)
+        out.extend(laid_out)
     issues = check_cues(out, lang, rules)
-    return LocalizedSubtitles(out, groups, issues, summarize(out, issues, lang))
+    return LocalizedSubtitles(out, groups, windows, issues, summarize(out, issues, lang))
 
 
 def _translation_units(group: SentenceGroup) -> list[str]:
@@ -71,29 +84,35 @@ def _translation_units(group: SentenceGroup) -> list[str]:
 
 
 def _lay_out(
-    group: SentenceGroup, texts: list[str], lang: str, terms: Sequence[str], rules: Rules, first_index: int
-) -> list[Cue]:
-    min_ms, max_ms = to_ms(rules.min_duration), to_ms(rules.max_duration)
+    group: SentenceGroup,
+    texts: list[str],
+    lang: str,
+    terms: Sequence[str],
+    rules: Rules,
+    around: Neighbours,
+    first_index: int,
+) -> tuple[TimeWindow, list[Cue]]:
+    own = TimeWindow(group.start_ms, group.end_ms)
     if group.dialogue:
-        pieces = ["\n".join(text for text in texts if text)]
+        joined = "\n".join(text for text in texts if text)
+        window = widen(own, time_needed_ms([reading_length(joined, lang)], rules), around, rules)
+        pieces = [joined] if joined else []
     else:
         text = " ".join(text for text in texts if text)
-        wanted = pieces_needed(text, lang, group.span_ms, len(group.cues), rules.max_chars_per_cue, max_ms)
-        most = max_pieces(group.span_ms, rules.min_gap_ms, min_ms)
-        count = min(wanted, most)
-        pieces = split_into_pieces(text, count, lang, terms)
-        # A piece shorter than two full lines may still not break into two lines that fit
-        # (word lengths); cut a little finer while the span leaves each piece its minimum time.
-        for finer in range(count + 1, min(most, count + _FINER_TRIES) + 1):
-            if all(_fits(piece, lang, terms, rules) for piece in pieces):
+        window, pieces = own, _pieces(text, group, own, lang, terms, rules)
+        # Pieces chosen for a wider window can differ (more of them fit), so size it twice.
+        for _ in range(2):
+            needed = time_needed_ms([reading_length(piece, lang) for piece in pieces], rules)
+            wider = widen(own, needed, around, rules)
+            if wider == window:
                 break
-            pieces = split_into_pieces(text, finer, lang, terms)
-    pieces = [piece for piece in pieces if piece]
+            window, pieces = wider, _pieces(text, group, wider, lang, terms, rules)
     if not pieces:
-        return []
+        return window, []
+    min_ms, max_ms = to_ms(rules.min_duration), to_ms(rules.max_duration)
     weights = [max(1.0, reading_length(piece, lang)) for piece in pieces]
-    times = allocate_times(weights, group.start_ms, group.end_ms, rules.min_gap_ms, min_ms, max_ms)
-    return [
+    times = allocate_times(weights, window.start_ms, window.end_ms, rules.min_gap_ms, min_ms, max_ms)
+    return window, [
         Cue(
             index=first_index + offset,
             start=start / 1000,
@@ -102,6 +121,24 @@ def _lay_out(
         )
         for offset, (piece, (start, end)) in enumerate(zip(pieces, times, strict=True))
     ]
+
+
+def _pieces(
+    text: str, group: SentenceGroup, window: TimeWindow, lang: str, terms: Sequence[str], rules: Rules
+) -> list[str]:
+    """`text` cut into as many pieces as it needs to fit on screen and as the window has room for."""
+    min_ms, max_ms = to_ms(rules.min_duration), to_ms(rules.max_duration)
+    wanted = pieces_needed(text, lang, window.span_ms, len(group.cues), rules.max_chars_per_cue, max_ms)
+    most = max_pieces(window.span_ms, rules.min_gap_ms, min_ms)
+    count = min(wanted, most)
+    pieces = split_into_pieces(text, count, lang, terms)
+    # A piece shorter than two full lines may still not break into two lines that fit
+    # (word lengths); cut a little finer while the window leaves each piece its minimum time.
+    for finer in range(count + 1, min(most, count + _FINER_TRIES) + 1):
+        if all(_fits(piece, lang, terms, rules) for piece in pieces):
+            break
+        pieces = split_into_pieces(text, finer, lang, terms)
+    return [piece for piece in pieces if piece]
 
 
 def _lines(piece: str, lang: str, terms: Sequence[str], rules: Rules) -> str:

@@ -23,6 +23,8 @@ _KEYS = {
     "max_duration_s": "max_duration",
     "min_gap_frames": "min_gap_frames",
     "frame_rate": "frame_rate",
+    "max_lag_out_s": "max_lag_out",
+    "max_lead_in_s": "max_lead_in",
 }
 
 
@@ -36,6 +38,8 @@ class Rules:
     max_duration: float  # seconds
     min_gap_frames: int
     frame_rate: float
+    max_lag_out: float  # seconds a cue may stay after its sentence's time, when reading needs it
+    max_lead_in: float  # seconds a cue may appear before its sentence's time, when reading needs it
 
     @property
     def min_gap(self) -> float:

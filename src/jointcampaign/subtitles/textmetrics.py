@@ -16,6 +16,7 @@ UNSPACED_LANGUAGES = frozenset({"zh", "ja", "yue", "wuu", "th", "lo", "km", "my"
 WIDTH_LANGUAGES = frozenset({"zh", "ja", "ko", "yue", "wuu"})
 
 
+@lru_cache(maxsize=256)
 def primary_subtag(lang: str) -> str:
     return lang.replace("_", "-").split("-", 1)[0].lower()
 
@@ -37,10 +38,25 @@ def char_units(char: str, width: bool) -> float:
     return 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.5
 
 
+@lru_cache(maxsize=4096)
+def _plain_units(char: str) -> float:
+    return char_units(char, False)
+
+
+@lru_cache(maxsize=4096)
+def _width_units(char: str) -> float:
+    return char_units(char, True)
+
+
+@lru_cache(maxsize=16384)
 def reading_length(text: str, lang: str) -> float:
     """Characters a viewer reads; line breaks do not count."""
     width = counts_width(lang)
-    return sum(char_units(char, width) for char in text)
+    if text.isascii():
+        # Every ASCII character but the line break counts 1 (½ where widths count): no marks.
+        visible = len(text) - text.count("\n")
+        return visible * 0.5 if width else float(visible)
+    return sum(map(_width_units if width else _plain_units, text))
 
 
 def join_lines(lines: list[str], lang: str) -> str:
