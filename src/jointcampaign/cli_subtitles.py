@@ -4,31 +4,67 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from jointcampaign.cli_support import EXIT_FAILED, console, settings, user_errors
 
+if TYPE_CHECKING:
+    from jointcampaign.pipeline.subtitle_stage import VideoTiming
+
 subtitles_app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
+
+_SHOWN_BREAKS = 10
+
+FpsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fps",
+        min=1.0,
+        help="Frame rate the two-frame minimum gap is counted in (default 25, or the --video's).",
+    ),
+]
+VideoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--video",
+        help="The video the subtitles belong to: its frame rate counts the two-frame gap "
+        "(translate also keeps every cue inside its length).",
+    ),
+]
+
+
+def _timing(video: Path | None, fps: float | None) -> VideoTiming:
+    from jointcampaign.pipeline.subtitle_stage import VideoTiming
+
+    timing = VideoTiming.of(video) if video is not None else VideoTiming()
+    return VideoTiming(frame_rate=fps or timing.frame_rate, end=timing.end)
 
 
 @subtitles_app.command()
 def check(
-    file: Annotated[Path, typer.Argument(help="An .srt or .vtt file (any encoding).")],
+    file: Annotated[Path, typer.Argument(help="An .srt, .vtt, .ass or .ssa file (any encoding).")],
     lang: Annotated[str, typer.Option("--lang", help="Language of the file (BCP 47), e.g. vi, zh-Hans.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    fps: FpsOption = None,
+    video: VideoOption = None,
 ) -> None:
     """List every cue that breaks a readability rule for LANG, and the share of cues within rules.
 
-    Example: jointcampaign subtitles check out/demo/corner-cafe/data/subtitles/vi.srt --lang vi
+    The rules (characters per line and per second, 5/6 s to 7 s on screen, a two-frame gap) are per language, in the package's subtitles/rules.yaml.
+
+    Examples:
+      jointcampaign subtitles check out/demo/corner-cafe/data/subtitles/vi.srt --lang vi
+      jointcampaign subtitles check main.zh-Hans.vtt --lang zh-Hans --video video/main.mp4 --json
 
     Exit code 1 when any cue breaks a rule, 2 when the file cannot be read.
     """
     from jointcampaign.subtitles.check import check_subtitle_file
 
     with user_errors():
-        result = check_subtitle_file(file, lang)
+        timing = _timing(video, fps)
+        result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate)
     if as_json:
         console.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
@@ -39,30 +75,56 @@ def check(
 
 @subtitles_app.command()
 def translate(
-    file: Annotated[Path, typer.Argument(help="Source subtitles (.srt or .vtt).")],
+    file: Annotated[Path, typer.Argument(help="Source subtitles (.srt, .vtt, .ass or .ssa).")],
     to: Annotated[str, typer.Option("--to", help="Target language (BCP 47), e.g. es.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output file; .vtt writes WebVTT, else SRT.")],
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Output file: .srt (SubRip), .vtt (WebVTT) or .ass (styled).")
+    ],
     source: Annotated[str, typer.Option("--from", help="Language of the source file.")] = "en",
+    terms: Annotated[
+        list[str] | None,
+        typer.Option("--term", help="A name or term no line break may split (repeat for more)."),
+    ] = None,
+    crlf: Annotated[bool, typer.Option("--crlf", help="Windows line endings (SRT only).")] = False,
+    fps: FpsOption = None,
+    video: VideoOption = None,
 ) -> None:
-    """Translate whole sentences, re-time them over the original span, and write SRT or WebVTT.
+    """Translate whole sentences, re-time them over the original timing, and write SRT, WebVTT or ASS.
 
-    Example: jointcampaign subtitles translate video/main.srt --to es -o main.es.srt
+    Cues are merged into sentences, each sentence is translated whole, then cut at clause ends and laid over the time its source cues had, in proportion to reading length. A translation that needs longer to read than its source may linger into the following pause (by default up to 0.5 s) or start shortly before its speech (0.25 s), never into another sentence's time. Cues that still break a rule are listed.
+
+    Examples:
+      jointcampaign subtitles translate video/main.srt --to es -o main.es.srt
+      jointcampaign subtitles translate video/main.srt --to vi -o main.vi.vtt --term "Corner Café" --video video/main.mp4
+
+    Exit code 0 when the file is written (flagged cues are listed; `subtitles check` is the gate), 2 for bad input or a missing model.
     """
     from jointcampaign.pipeline.subtitle_stage import localize_with
     from jointcampaign.subtitles.reader import read_subtitles
-    from jointcampaign.subtitles.writer import write_srt, write_vtt
+    from jointcampaign.subtitles.writer import check_output_format, write_subtitles
     from jointcampaign.translate.argos_engine import ArgosTranslator
 
     with user_errors():
+        check_output_format(out)
         config = settings()
+        timing = _timing(video, fps)
         document = read_subtitles(file)
         engine = ArgosTranslator(config.models_dir, threads=config.threads, beam_size=config.beam_size)
-        localized, notes = localize_with(document.cues, engine, source, to)
-        writer = write_vtt if out.suffix.lower() == ".vtt" else write_srt
-        writer(localized.cues, out)
+        localized, notes = localize_with(document.cues, engine, source, to, terms or (), timing)
+        write_subtitles(localized.cues, out, crlf=crlf)
     summary = localized.summary
     console.print(
-        f"[green]Wrote[/] {out}: {summary.total} cues, {summary.percent_within:.0f}% within {to} rules"
+        f"[green]Wrote[/] {out}: {summary.total} cues, {summary.within_rules} within the {to} rules "
+        f"({summary.percent_within:.1f}%)",
+        highlight=False,
     )
+    cues = {cue.index: cue for cue in localized.cues}
+    for issue in localized.issues[:_SHOWN_BREAKS]:
+        where = cues[issue.index]
+        console.print(f"[yellow]cue {issue.index}[/] ({where.start:.3f} s): {issue.message}", highlight=False)
+    if len(localized.issues) > _SHOWN_BREAKS:
+        console.print(
+            f"… and {len(localized.issues) - _SHOWN_BREAKS} more: jointcampaign subtitles check {out} --lang {to}"
+        )
     for note in dict.fromkeys(notes):
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(f"[yellow]note:[/] {note}", highlight=False)

@@ -60,3 +60,82 @@ def test_translate_writes_webvtt_within_the_source_span(tmp_path: Path, demo_hom
     assert out.read_text(encoding="utf-8").startswith("WEBVTT")
     assert cues[0].start >= source[0].start and cues[-1].end <= source[-1].end
     assert "Corner Café" in " ".join(cue.text for cue in cues)
+
+
+def test_check_counts_the_gap_in_the_videos_frames(tmp_path: Path) -> None:
+    # 80 ms is two frames at 25 fps but less than two at 24 fps (83.3 ms).
+    pair = tmp_path / "pair.srt"
+    pair.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nGood morning!\n\n2\n00:00:03,080 --> 00:00:05,000\nFresh tulips.\n",
+        encoding="utf-8",
+    )
+    at_25 = run_cli(["subtitles", "check", str(pair), "--lang", "en", "--fps", "25"], cwd=tmp_path)
+    at_24 = run_cli(["subtitles", "check", str(pair), "--lang", "en", "--fps", "24", "--json"], cwd=tmp_path)
+    assert at_25.returncode == 0, at_25.stdout
+    assert at_24.returncode == 1
+    assert [issue["rule"] for issue in json.loads(at_24.stdout)["issues"]] == ["gap"]
+
+
+def test_translate_refuses_an_output_format_it_cannot_write(tmp_path: Path) -> None:
+    out = tmp_path / "main.es.txt"
+    result = run_cli(
+        ["subtitles", "translate", str(DEMO_CAMPAIGN / "video/main.srt"), "--to", "es", "-o", str(out)],
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "main.es.txt" in result.stderr and ".srt, .vtt, .ass" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_translate_to_srt_with_crlf_keeps_cues_inside_the_video(tmp_path: Path, demo_home: Path) -> None:
+    from jointcampaign.media.probe import probe
+
+    out = tmp_path / "main.vi.srt"
+    video = DEMO_CAMPAIGN / "video/main.mp4"
+    result = run_cli(
+        [
+            "subtitles",
+            "translate",
+            str(DEMO_CAMPAIGN / "video/main.srt"),
+            "--to",
+            "vi",
+            "-o",
+            str(out),
+            "--crlf",
+            "--video",
+            str(video),
+            "--term",
+            "Maple Street",
+        ],
+        cwd=tmp_path,
+        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    cues = read_subtitles(out).cues
+    assert cues and cues[-1].end <= probe(video).picture_duration_s
+    assert "100.0%" in result.stdout
+
+
+@pytest.mark.slow
+def test_translate_lists_the_cues_it_could_not_fit(tmp_path: Path, demo_home: Path) -> None:
+    # A whole sentence in half a second, right before the next one: no time to borrow.
+    tight = tmp_path / "tight.srt"
+    tight.write_text(
+        "1\n00:00:01,000 --> 00:00:01,500\nGet 10% off any bouquet.\n\n"
+        "2\n00:00:01,580 --> 00:00:04,000\nShop local.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tight.es.srt"
+    result = run_cli(
+        ["subtitles", "translate", str(tight), "--to", "es", "-o", str(out)],
+        cwd=tmp_path,
+        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 within the es rules (50.0%)" in result.stdout
+    assert "cue 1 (0.750 s)" in result.stdout and "characters per second" in result.stdout
+    check = run_cli(["subtitles", "check", str(out), "--lang", "es"], cwd=tmp_path)
+    assert check.returncode == 1 and "1 of 2 cues within the es rules" in check.stdout

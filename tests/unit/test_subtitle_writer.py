@@ -1,4 +1,4 @@
-"""SRT and WebVTT written by us read back the same, with our reader and with pysubs2."""
+"""SRT and WebVTT written by us read back the same, with our reader, pysubs2 and webvtt-py."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 
 import pysubs2
+import webvtt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,6 +85,23 @@ def test_vtt_round_trip(cues: list[Cue]) -> None:
         return
     # pysubs2 leaves WebVTT character references alone, so unescape what it read.
     assert pysubs2_view(pysubs2.SSAFile.from_string(text, format_="vtt"), unescape=True) == our_view(cues)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(cue_lists(VTT_ALPHABET, min_size=1))
+def test_vtt_reads_back_with_webvtt_py(cues: list[Cue]) -> None:
+    """webvtt-py, a parser that rejects malformed WebVTT, reads every cue, timing and text."""
+    captions = webvtt.from_string(to_vtt(cues))
+    view = [
+        (vtt_ms(caption.start), vtt_ms(caption.end), _edges_trimmed(html.unescape(caption.raw_text)))
+        for caption in captions
+    ]
+    assert view == our_view(cues)
+
+
+def vtt_ms(timing: str) -> int:
+    hours, minutes, seconds = timing.split(":")
+    return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
 
 
 @settings(max_examples=300)

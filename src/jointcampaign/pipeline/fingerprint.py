@@ -27,6 +27,7 @@ from jointcampaign.translate.engines import engine_identity
 
 # Modules that never change what a run produces: editing them must not invalidate cached work.
 _CODE_EXCLUDED = ("cli", "portal", "demo")
+_CODE_SUFFIXES = frozenset({".py", ".yaml", ".html", ".css", ".json", ".tsv"})
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REVIEW_DIR = "review"
 
@@ -85,12 +86,13 @@ def file_digest(path: Path) -> str:
 
 @cache
 def code_version() -> str:
-    """The package version plus a hash of the core's own source: a code change means new results.
+    """The package version plus a hash of the core's own source and data files (readability rules,
+    templates): a change to either means new results.
 
     Coarse on purpose: a per-step list of modules would go stale silently when imports change.
     """
     hasher = Hasher().value("version", __version__)
-    for path in sorted(_PACKAGE_ROOT.rglob("*.py")):
+    for path in sorted(p for p in _PACKAGE_ROOT.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file()):
         relative = path.relative_to(_PACKAGE_ROOT)
         if relative.parts[0].startswith(_CODE_EXCLUDED):
             continue
@@ -183,6 +185,8 @@ def subtitles_fingerprint(plan: RunPlan, language: str, settings: Settings) -> F
     source = plan.loaded.folder / video.subtitles
     outputs = (plan.layout.subtitle_file(language, ".srt"), plan.layout.subtitle_file(language, ".vtt"))
     hasher.value("video", video.id).file("source", source).value("outputs", outputs)
+    if video.source:  # its frame rate and length set the gaps and the last cue's end
+        hasher.file("video-source", plan.loaded.folder / video.source)
     return Fingerprint(hasher.hexdigest(), outputs if source.is_file() else ())
 
 

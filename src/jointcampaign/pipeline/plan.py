@@ -14,7 +14,7 @@ from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, sta
 from jointcampaign.pipeline.copy_stage import translate_copy_piece
 from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, SubtitleOutcome
-from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
+from jointcampaign.pipeline.subtitle_stage import VideoTiming, translate_subtitle_file
 from jointcampaign.progress import reporter
 from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
@@ -124,6 +124,8 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
     source = plan.loaded.folder / video.subtitles
     if not source.is_file():
         return None
+    movie = plan.loaded.folder / video.source if video.source else None
+    timing = VideoTiming.of(movie) if movie is not None and movie.is_file() else VideoTiming()
     result = translate_subtitle_file(
         source,
         translator,
@@ -132,6 +134,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         plan.layout.subtitle_file(language, ".srt"),
         plan.layout.subtitle_file(language, ".vtt"),
         terms=plan.protected_terms,
+        timing=timing,
     )
     reporter("subtitles", language)(1.0)
     localized = result.localized

@@ -8,9 +8,25 @@ from pathlib import Path
 
 from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
 from jointcampaign.subtitles.model import Cue
+from jointcampaign.subtitles.readability import rules_for
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.writer import write_srt, write_vtt
 from jointcampaign.translate.protocol import Translator
+
+
+@dataclass(frozen=True)
+class VideoTiming:
+    """What the video the subtitles belong to sets: frames (the two-frame gap) and where it ends."""
+
+    frame_rate: float | None = None  # None: the rules' default frame rate
+    end: float | None = None  # seconds; no cue may run past it
+
+    @classmethod
+    def of(cls, video: Path) -> VideoTiming:
+        from jointcampaign.media.probe import probe
+
+        info = probe(video)
+        return cls(frame_rate=info.fps, end=info.picture_duration_s)
 
 
 @dataclass(frozen=True)
@@ -23,7 +39,12 @@ class SubtitleResult:
 
 
 def localize_with(
-    cues: Sequence[Cue], translator: Translator, source: str, target: str, terms: Sequence[str] = ()
+    cues: Sequence[Cue],
+    translator: Translator,
+    source: str,
+    target: str,
+    terms: Sequence[str] = (),
+    timing: VideoTiming | None = None,
 ) -> tuple[LocalizedSubtitles, list[str]]:
     """Whole sentences go to the translator in one batch; the result is re-timed and line-broken."""
     notes: list[str] = []
@@ -33,7 +54,9 @@ def localize_with(
         notes.extend(batch.notes)
         return batch.texts
 
-    return localize_cues(cues, translate, target, terms=terms), notes
+    timing = timing or VideoTiming()
+    rules = rules_for(target, frame_rate=timing.frame_rate)
+    return localize_cues(cues, translate, target, terms=terms, rules=rules, media_end=timing.end), notes
 
 
 def translate_subtitle_file(
@@ -44,9 +67,10 @@ def translate_subtitle_file(
     srt_out: Path,
     vtt_out: Path,
     terms: Sequence[str] = (),
+    timing: VideoTiming | None = None,
 ) -> SubtitleResult:
     document = read_subtitles(source_file)
-    localized, notes = localize_with(document.cues, translator, source, target, terms)
+    localized, notes = localize_with(document.cues, translator, source, target, terms, timing)
     write_srt(localized.cues, srt_out)
     write_vtt(localized.cues, vtt_out)
     return SubtitleResult(

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.subtitles.model import SubtitleDocument
-from jointcampaign.subtitles.readability import CueIssue, ReadabilitySummary, check_cues, summarize
+from jointcampaign.subtitles.readability import (
+    CueIssue,
+    ReadabilitySummary,
+    check_cues,
+    rules_for,
+    summarize,
+)
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.timecode import format_srt_time
 
@@ -47,8 +53,9 @@ class SubtitleCheck:
         return "\n".join(lines)
 
 
-def check_subtitle_file(path: Path, lang: str) -> SubtitleCheck:
-    """Raises UserInputError when the file cannot be read, like read_subtitles."""
+def check_subtitle_file(path: Path, lang: str, frame_rate: float | None = None) -> SubtitleCheck:
+    """Raises UserInputError when the file cannot be read, like read_subtitles. `frame_rate`
+    counts the minimum gap in the video's frames (default: the rules' frame rate)."""
     document = read_subtitles(path)
-    issues = check_cues(document.cues, lang)
+    issues = check_cues(document.cues, lang, rules_for(lang, frame_rate))
     return SubtitleCheck(document, issues, summarize(document.cues, issues, lang))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from jointcampaign.errors import UserInputError
 from jointcampaign.fileio import write_bytes_atomic
 from jointcampaign.subtitles.model import Cue
 from jointcampaign.subtitles.timecode import format_srt_time, format_vtt_time
@@ -59,3 +60,31 @@ def write_srt(cues: Iterable[Cue], path: Path, crlf: bool = False) -> None:
 
 def write_vtt(cues: Iterable[Cue], path: Path) -> None:
     write_bytes_atomic(path, to_vtt(cues).encode("utf-8"))
+
+
+OUTPUT_FORMATS = {".srt": "SubRip", ".vtt": "WebVTT", ".ass": "Advanced SubStation Alpha"}
+
+
+def check_output_format(path: Path) -> None:
+    """Raises UserInputError unless the file name says a format we write."""
+    if path.suffix.lower() not in OUTPUT_FORMATS:
+        known = ", ".join(OUTPUT_FORMATS)
+        raise UserInputError.single(
+            path,
+            f"cannot write subtitles as '{path.suffix or '(no extension)'}'",
+            f"name the output file with one of {known}",
+        )
+
+
+def write_subtitles(cues: Iterable[Cue], path: Path, crlf: bool = False) -> None:
+    """Write in the format the file name says (see OUTPUT_FORMATS); CRLF applies to SRT."""
+    check_output_format(path)
+    suffix = path.suffix.lower()
+    if suffix == ".vtt":
+        write_vtt(cues, path)
+    elif suffix == ".ass":
+        from jointcampaign.subtitles.ass_writer import write_ass
+
+        write_ass(list(cues), path)
+    else:
+        write_srt(cues, path, crlf=crlf)
