@@ -189,3 +189,44 @@ def test_dialogue_lines_are_translated_one_by_one_and_keep_their_dashes() -> Non
 def test_translator_must_return_one_text_per_input() -> None:
     with pytest.raises(ValueError, match="returned 0 texts for 1"):
         localize_cues([Cue(1, 0.0, 2.0, "Hello.")], lambda texts: [], "en")
+
+
+def test_a_translation_too_long_for_its_cue_lingers_into_the_pause_after_it() -> None:
+    source = [Cue(1, 1.0, 2.0, "Get 20% off."), Cue(2, 4.0, 6.0, "Shop local.")]
+    spanish = {"Get 20% off.": "Obtén un 20% de descuento.", "Shop local.": "Compra local."}
+    result = localize_cues(source, lambda texts: [spanish[text] for text in texts], "es")
+    first, second = result.cues
+    # 26 characters at 17 per second need 1.53 s: the full 0.5 s lag-out, then 31 ms of lead-in.
+    assert (ms(first.start), ms(first.end)) == (969, 2500)
+    assert (second.start, second.end) == (4.0, 6.0)  # a cue that reads in time keeps its timing
+    assert result.borrowed_time() == [
+        "cue 1: shown 0.03 s before and 0.50 s after the speech, to be read in time"
+    ]
+    assert not result.issues
+
+
+def test_what_borrowing_cannot_fix_is_flagged() -> None:
+    source = [Cue(1, 1.0, 2.0, "Get 10% off any bouquet.")]
+    result = localize_cues(source, lambda texts: ["Obtén un 10% de descuento en cualquier ramo."], "es")
+    (cue,) = result.cues
+    assert (ms(cue.start), ms(cue.end)) == (750, 2500)  # all the lead-in and lag-out the rules allow
+    assert [issue.rule for issue in result.issues] == ["cps"]
+
+
+def test_only_the_time_reading_needs_is_borrowed_and_the_next_sentence_keeps_its_own() -> None:
+    source = [Cue(1, 1.0, 2.0, "Get 20% off."), Cue(2, 2.3, 4.0, "Shop local.")]
+    spanish = {"Get 20% off.": "Obtén un 20% de descuento.", "Shop local.": "Compra local."}
+    result = localize_cues(source, lambda texts: [spanish[text] for text in texts], "es")
+    first, second = result.cues
+    # The pause is 300 ms: lag-out stops two frames (80 ms) before the next sentence, then the
+    # rest comes from before the speech, up to the 250 ms lead-in.
+    assert ms(first.end) == 2220 and ms(first.start) == 750
+    assert (second.start, second.end) == (2.3, 4.0)
+    assert result.borrowed_time() == [
+        "cue 1: shown 0.25 s before and 0.22 s after the speech, to be read in time"
+    ]
+
+
+def test_no_cue_runs_past_the_end_of_the_video() -> None:
+    result = localize_cues([Cue(1, 9.0, 9.5, "Hola.")], lambda texts: texts, "es", media_end=9.7)
+    assert ms(result.cues[0].end) == 9700 and ms(result.cues[0].start) == 9000 - 133

@@ -147,6 +147,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         notes=result.notes,
         readability=localized.summary.as_dict(),
         rule_breaks=tuple(f"cue {issue.index}: {issue.message}" for issue in localized.issues),
+        borrowed_time=tuple(localized.borrowed_time()),
         end_cards=_end_card_lines(plan, language, translator),
     )
 

@@ -24,6 +24,8 @@ class SubtitleOutcome:
     notes: tuple[str, ...] = ()
     readability: dict[str, Any] = field(default_factory=dict)
     rule_breaks: tuple[str, ...] = ()
+    # Cues shown a little before or after their speech because the translation needed the time.
+    borrowed_time: tuple[str, ...] = ()
     # The end card's offer sentence per bundle partner, translated alongside the subtitles.
     end_cards: dict[str, str] = field(default_factory=dict)
 

@@ -49,12 +49,17 @@ def render_qc(
                 escape(result.language),
                 flag(within >= 100.0, f"{within:.0f}% of cues", f"{within:.0f}% of cues"),
                 escape("; ".join(result.rule_breaks)) or "—",
+                escape("; ".join(result.borrowed_time)) or "—",
             ]
         )
     sections += [
         "<h2>Subtitle readability</h2>",
-        "<p class='muted'>Characters per line and per second, duration and gaps, per language rules.</p>",
-        table(["Language", "Within rules", "Cues that break a rule"], sub_rows, raw=True),
+        "<p class='muted'>Characters per line and per second, duration and gaps, per language rules. "
+        "A translation that needs longer to read than its source may stay on screen into the pause "
+        "after its speech (or appear just before it); those cues are listed so you can check them.</p>",
+        table(
+            ["Language", "Within rules", "Cues that break a rule", "Shown outside their speech"], sub_rows, raw=True
+        ),
     ]
     cut_rows = []
     for cut in (c for c in outcome.cuts if c.partner == partner_id):

@@ -40,6 +40,21 @@ class LocalizedSubtitles:
     issues: list[CueIssue]
     summary: ReadabilitySummary
 
+    def borrowed_time(self) -> list[str]:
+        """One line per sentence whose cues reach into the pauses around its speech, for QC."""
+        lines = []
+        for group, window in zip(self.groups, self.windows, strict=True):
+            lead, lag = group.start_ms - window.start_ms, window.end_ms - group.end_ms
+            if not (lead or lag):
+                continue
+            numbers = [cue.index for cue in self.cues if window.start_ms <= to_ms(cue.start) < window.end_ms]
+            if not numbers:
+                continue
+            which = f"cue {numbers[0]}" if len(numbers) == 1 else f"cues {numbers[0]}–{numbers[-1]}"
+            reach = [f"{lead / 1000:.2f} s before" if lead else "", f"{lag / 1000:.2f} s after" if lag else ""]
+            lines.append(f"{which}: shown {' and '.join(part for part in reach if part)} the speech, to be read in time")
+        return lines
+
 
 def localize_cues(
     cues: Sequence[Cue],
