@@ -76,3 +76,29 @@ def test_time_is_borrowed_only_where_reading_needs_it(
             if window.start_ms <= round(cue.start * 1000) < window.end_ms
         )
         assert needed / rules.max_cps * 1000 > group.span_ms - 1  # it could not be read in its own time
+
+
+def test_the_campaigns_own_rules_and_the_videos_frames_reach_the_subtitles(
+    engine: ArgosTranslator, campaign_copy: Path, tmp_path: Path
+) -> None:
+    from jointcampaign.media.probe import probe
+    from jointcampaign.pipeline import plan as core
+    from jointcampaign.validation import validate_campaign
+
+    path = campaign_copy / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("check_in:", "subtitles:\n  rules:\n    es: {max_cps: 6}\ncheck_in:", 1),
+        encoding="utf-8",
+    )
+    plan = core.plan_run(validate_campaign(campaign_copy, lambda s, t: True), tmp_path / "out", ["es", "vi"])
+    strict = core.translate_subtitles(plan, "es", engine)
+    usual = core.translate_subtitles(plan, "vi", engine)
+    assert strict is not None and usual is not None
+    # Six characters a second is slower than any demo sentence can be read in its time.
+    assert strict.readability["percent_within"] < 50 and all("at most 6" in b for b in strict.rule_breaks)
+    assert usual.readability["percent_within"] == 100
+    fps = probe(campaign_copy / "video" / "main.mp4").fps
+    gap_ms = rules_for("vi", frame_rate=fps).min_gap_ms
+    cues = pysubs2.load(str(usual.srt), encoding="utf-8")
+    assert all(b.start - a.end >= gap_ms for a, b in zip(cues, cues[1:], strict=False))

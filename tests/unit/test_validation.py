@@ -185,3 +185,36 @@ def test_a_broken_review_file_is_caught_at_validate_time(campaign_copy: Path) ->
     problems = [p for p in validate(campaign_copy).errors if p.file == review]
     assert problems, "a review that drops the offer code must be reported"
     assert problems[0].line is not None and problems[0].fix
+
+
+def test_campaign_reading_rules_are_checked_where_they_are_written(campaign_copy: Path) -> None:
+    edit(
+        campaign_copy,
+        "check_in:",
+        "subtitles:\n  rules:\n    all: {max_cps: 60}\n    fr: {max_cps: 15}\n"
+        "    es: {min_duration_s: 3, max_duration_s: 2}\ncheck_in:",
+    )
+    errors = validate(campaign_copy).errors
+    too_fast = only(errors, "less than or equal to 40")
+    assert too_fast.field == "subtitles.rules.all.max_cps" and too_fast.line == line_of(campaign_copy, "all: {")
+    order = only(errors, "must be less than max_duration_s")
+    assert order.field == "subtitles.rules.es" and "lower min_duration_s" in order.fix
+
+
+def test_campaign_reading_rules_name_target_languages(campaign_copy: Path) -> None:
+    edit(campaign_copy, "check_in:", "subtitles:\n  rules:\n    fr: {max_cps: 15}\ncheck_in:")
+    unknown = only(validate(campaign_copy).errors, "readability rules for 'fr'")
+    assert unknown.line == line_of(campaign_copy, "fr: {") and "es, vi" in unknown.fix
+    edit(campaign_copy, "fr: {max_cps: 15}", "xx-123: {max_cps: 12}")
+    assert only(validate(campaign_copy).errors, "not a BCP 47 language tag").line == line_of(campaign_copy, "xx-123")
+
+
+def test_campaign_reading_rules_reach_the_rules_of_each_language() -> None:
+    from jointcampaign.spec.models import SubtitleSettings
+    from jointcampaign.subtitles.readability import rules_for
+
+    settings = SubtitleSettings.model_validate({"rules": {"all": {"max_cps": 15}, "zh": {"max_cps": 7}}})
+    assert rules_for("es", overrides=settings.overrides_for("es")).max_cps == 15
+    assert rules_for("zh-Hans", overrides=settings.overrides_for("zh-Hans")).max_cps == 7
+    assert rules_for("zh-Hans", overrides=settings.overrides_for("zh-Hans")).max_chars_per_line == 16
+    assert rules_for("es").max_cps == 17

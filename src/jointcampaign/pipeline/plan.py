@@ -135,6 +135,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         plan.layout.subtitle_file(language, ".vtt"),
         terms=plan.protected_terms,
         timing=timing,
+        rule_overrides=plan.loaded.campaign.subtitles.overrides_for(language),
     )
     reporter("subtitles", language)(1.0)
     localized = result.localized

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,7 @@ def localize_with(
     target: str,
     terms: Sequence[str] = (),
     timing: VideoTiming | None = None,
+    rule_overrides: Mapping[str, float] | None = None,
 ) -> tuple[LocalizedSubtitles, list[str]]:
     """Whole sentences go to the translator in one batch; the result is re-timed and line-broken."""
     notes: list[str] = []
@@ -55,7 +56,7 @@ def localize_with(
         return batch.texts
 
     timing = timing or VideoTiming()
-    rules = rules_for(target, frame_rate=timing.frame_rate)
+    rules = rules_for(target, frame_rate=timing.frame_rate, overrides=rule_overrides)
     return localize_cues(cues, translate, target, terms=terms, rules=rules, media_end=timing.end), notes
 
 
@@ -68,9 +69,11 @@ def translate_subtitle_file(
     vtt_out: Path,
     terms: Sequence[str] = (),
     timing: VideoTiming | None = None,
+    rule_overrides: Mapping[str, float] | None = None,
 ) -> SubtitleResult:
+    """`rule_overrides`: the campaign's own readability rules for `target` (rules.yaml names)."""
     document = read_subtitles(source_file)
-    localized, notes = localize_with(document.cues, translator, source, target, terms, timing)
+    localized, notes = localize_with(document.cues, translator, source, target, terms, timing, rule_overrides)
     write_srt(localized.cues, srt_out)
     write_vtt(localized.cues, vtt_out)
     return SubtitleResult(

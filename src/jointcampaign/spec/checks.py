@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from jointcampaign.errors import Problem
 from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.spec.models import ALL_LANGUAGES
 from jointcampaign.spec.yaml_source import PathKey
 
 SPLIT_TOLERANCE = 0.01
@@ -148,4 +149,13 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 ("glossary", "fixed", language),
                 f"has fixed translations for '{language}', which is not a target language",
                 "add it to languages: or remove this block",
+            )
+
+    targets = {*campaign.languages, *(tag.split("-", 1)[0] for tag in campaign.languages)}
+    for key in campaign.subtitles.rules:
+        if key != ALL_LANGUAGES and key not in targets:
+            yield at(
+                ("subtitles", "rules", key),
+                f"has readability rules for '{key}', which is not a target language",
+                f"use '{ALL_LANGUAGES}' or one of {', '.join(campaign.languages)}, or remove this block",
             )

@@ -11,7 +11,7 @@ import re
 from typing import Annotated, Literal
 
 import langcodes
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 ASPECTS = ("16:9", "9:16", "1:1", "4:5")
 Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
@@ -129,6 +129,55 @@ class Glossary(Strict):
     )
 
 
+ALL_LANGUAGES = "all"
+
+
+def _rules_key(key: str) -> str:
+    return key if key == ALL_LANGUAGES else _valid_language(key)
+
+
+class ReadingRules(Strict):
+    """A campaign's own readability rules, over the defaults in subtitles/rules.yaml (same names)."""
+
+    max_lines: int | None = Field(default=None, ge=1, le=3)
+    max_chars_per_line: float | None = Field(default=None, ge=8, le=80)
+    max_cps: float | None = Field(default=None, gt=0, le=40, description="characters per second")
+    min_duration_s: float | None = Field(default=None, gt=0, le=5)
+    max_duration_s: float | None = Field(default=None, gt=0, le=20)
+    min_gap_frames: int | None = Field(default=None, ge=0, le=12)
+    max_lag_out_s: float | None = Field(default=None, ge=0, le=2)
+    max_lead_in_s: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _durations_in_order(self) -> ReadingRules:
+        low, high = self.min_duration_s, self.max_duration_s
+        if low is not None and high is not None and low >= high:
+            raise ValueError(
+                f"min_duration_s ({low:g}) must be less than max_duration_s ({high:g}); "
+                "lower min_duration_s or raise max_duration_s"
+            )
+        return self
+
+    def as_overrides(self) -> dict[str, float]:
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class SubtitleSettings(Strict):
+    rules: dict[Annotated[str, AfterValidator(_rules_key)], ReadingRules] = Field(
+        default_factory=dict,
+        description="'all' or a language tag -> rules; a language's own entry wins over 'all'",
+    )
+
+    def overrides_for(self, language: str) -> dict[str, float]:
+        """'all', then the language's primary subtag (zh), then the full tag (zh-Hans)."""
+        primary = language.split("-", 1)[0]
+        merged: dict[str, float] = {}
+        for key in dict.fromkeys([ALL_LANGUAGES, primary, language]):
+            if key in self.rules:
+                merged.update(self.rules[key].as_overrides())
+        return merged
+
+
 CheckIn = Literal["weekly", "fortnightly", "monthly"]
 
 
@@ -146,6 +195,7 @@ class Campaign(Strict):
     check_in: CheckIn = "weekly"
     cuts: Cuts = Field(default_factory=Cuts)
     glossary: Glossary = Field(default_factory=Glossary)
+    subtitles: SubtitleSettings = Field(default_factory=SubtitleSettings)
 
     def partner(self, partner_id: str) -> Partner:
         return next(p for p in self.partners if p.id == partner_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -65,10 +65,17 @@ def _rule_table() -> dict[str, Any]:
     return table
 
 
-def rules_for(lang: str, frame_rate: float | None = None) -> Rules:
-    """The rules for a BCP 47 tag (`zh-Hant` uses `zh`'s); unknown languages get the defaults."""
+def rules_for(
+    lang: str, frame_rate: float | None = None, overrides: Mapping[str, float] | None = None
+) -> Rules:
+    """The rules for a BCP 47 tag (`zh-Hant` uses `zh`'s); unknown languages get the defaults.
+
+    `overrides` (rules.yaml's names, e.g. {"max_cps": 15}) are a campaign's own choices."""
     table = _rule_table()
-    settings = {**table["defaults"], **table["languages"].get(primary_subtag(lang), {})}
+    unknown = set(overrides or {}) - set(_KEYS)
+    if unknown:
+        raise ValueError(f"unknown readability setting(s) {sorted(unknown)}; known: {sorted(_KEYS)}")
+    settings = {**table["defaults"], **table["languages"].get(primary_subtag(lang), {}), **(overrides or {})}
     values = {_KEYS[key]: value for key, value in settings.items()}
     rules = Rules(language=lang, **values)
     return replace(rules, frame_rate=frame_rate) if frame_rate else rules
