@@ -24,6 +24,7 @@ import pysrt
 from jointcampaign.demo.sample_subtitles import write_sample_srt
 from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
 from jointcampaign.settings import Settings
+from jointcampaign.subtitles.boundaries import boundaries
 from jointcampaign.subtitles.readability import check_cues, summarize
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.textmetrics import reading_length
@@ -55,6 +56,7 @@ def cue_by_cue(source: Path, engine: Translator, language: str, out: Path) -> No
 
 def cold_run(source: Path, engine: Translator, language: str, outputs: tuple[Path, Path]) -> None:
     reading_length.cache_clear()  # no help from an earlier repeat's measurements
+    boundaries.cache_clear()
     translate_subtitle_file(source, engine, "en", language, *outputs)
 
 

@@ -3,8 +3,10 @@
 One line when it fits; otherwise the two-line break with the most even lines, preferring a
 longer bottom line (the "pyramid" viewers read fastest) and a break after a clause. A glossary
 term, brand or a number with its unit is never split; a run of capitalised words (a name) only
-if nothing else fits. Chinese, Japanese and Thai break between characters where their rules
-allow; Arabic and Hebrew keep logical order (rendering handles direction).
+if nothing else fits. Chinese and Japanese break between characters where their punctuation
+rules (kinsoku) allow, preferring word boundaries; Thai, Lao, Khmer and Burmese break only
+between words, found by ICU's dictionaries (boundaries.py); Arabic and Hebrew keep logical
+order (rendering handles direction).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jointcampaign.subtitles.boundaries import boundaries
 from jointcampaign.subtitles.textmetrics import is_unspaced, join_lines, primary_subtag, reading_length
 
 _UNIT = (
@@ -35,13 +38,13 @@ _NO_LINE_START = frozenset(
     ")]}）」』】〕〉》”’、。，．！？：；・…‥ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
 )
 _NO_LINE_END = frozenset("([{（「『【〔〈《“‘")
-_THAI_FOLLOWING_VOWELS = frozenset("\u0e30\u0e32\u0e33\u0e45\u0e46")
-_THAI_LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
 _NAME_SPLIT_PENALTY = 50.0
-# Thai without a dictionary: a space is a far safer break than a guess inside a word; the
-# guess is better before a leading vowel or after a final one, which bound syllables.
-_MID_WORD_PENALTY = 10.0
-_SYLLABLE_EDGE_PENALTY = 4.0
+# Chinese and Japanese may break between any two characters, but a line that ends inside a
+# word (咖|啡) reads worse than one a character or two less balanced.
+_INSIDE_WORD_PENALTY = 2.0
+# Scripts whose words are found with a dictionary; a line breaks only between words.
+_DICTIONARY_SCRIPTS = frozenset({"th", "lo", "km", "my"})
+_WORD_AWARE_CJK = frozenset({"zh", "ja", "yue", "wuu"})
 
 
 @dataclass(frozen=True)
@@ -87,19 +90,24 @@ def run_breaks(run: list[re.Match[str]], word: re.Match[str]) -> bool:
 def candidate_breaks(text: str, lang: str, protected: Sequence[tuple[int, int]] = ()) -> list[BreakPoint]:
     """Every place `text` may be split into two lines, with a penalty for the doubtful ones."""
     unspaced = is_unspaced(lang)
-    thai_like = primary_subtag(lang) in ("th", "lo", "km", "my")
+    primary = primary_subtag(lang)
+    allowed = boundaries(text, lang, "line") if primary in _DICTIONARY_SCRIPTS else None
+    words = boundaries(text, lang, "word") if primary in _WORD_AWARE_CJK else None
     blocked = _inside(protected)
     in_name = _inside(name_spans(text) if not unspaced else [])
     points: list[BreakPoint] = []
     for position in range(1, len(text)):
         if position in blocked:
             continue
-        point = _break_at(text, position, unspaced, thai_like)
+        point = _break_at(text, position, unspaced, allowed)
         if point is None:
             continue
+        penalty = point.penalty
         if position in in_name:
-            point = BreakPoint(point.cut_start, point.cut_end, point.penalty + _NAME_SPLIT_PENALTY)
-        points.append(point)
+            penalty += _NAME_SPLIT_PENALTY
+        if words is not None and point.cut_start == point.cut_end and position not in words:
+            penalty += _INSIDE_WORD_PENALTY
+        points.append(BreakPoint(point.cut_start, point.cut_end, penalty))
     return points
 
 
@@ -108,7 +116,9 @@ def _inside(spans: Sequence[tuple[int, int]]) -> set[int]:
     return {position for start, end in spans for position in range(start + 1, end)}
 
 
-def _break_at(text: str, position: int, unspaced: bool, thai_like: bool) -> BreakPoint | None:
+def _break_at(text: str, position: int, unspaced: bool, allowed: frozenset[int] | None) -> BreakPoint | None:
+    """A break between text[position-1] and text[position]; `allowed`: the only positions between
+    two non-space characters where a dictionary script may break (None: any, by the rules below)."""
     before, after = text[position - 1], text[position]
     if after == " " and before != " ":
         end = position
@@ -121,11 +131,8 @@ def _break_at(text: str, position: int, unspaced: bool, thai_like: bool) -> Brea
         return None  # inside a Latin word or a number
     if after in _NO_LINE_START or before in _NO_LINE_END:
         return None
-    if thai_like:
-        if after in _THAI_FOLLOWING_VOWELS or before in _THAI_LEADING_VOWELS:
-            return None
-        edge = after in _THAI_LEADING_VOWELS or before in _THAI_FOLLOWING_VOWELS
-        return BreakPoint(position, position, _SYLLABLE_EDGE_PENALTY if edge else _MID_WORD_PENALTY)
+    if allowed is not None and position not in allowed:
+        return None
     return BreakPoint(position, position)
 
 
