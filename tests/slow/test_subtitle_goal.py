@@ -3,6 +3,7 @@ on the demo campaign's subtitles and on the 300-cue generated English file; the 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pysubs2
@@ -51,7 +52,7 @@ def test_output_cues_meet_the_rules_of_their_language(
     events = pysubs2.load(str(result.vtt), encoding="utf-8")
     assert len(events) == summary.total
     gap_ms = rules_for(language).min_gap_ms
-    assert all(b.start - a.end >= gap_ms for a, b in zip(events, events[1:], strict=False))
+    assert all(b.start - a.end >= gap_ms for a, b in itertools.pairwise(events))
 
 
 def test_time_is_borrowed_only_where_reading_needs_it(
@@ -101,4 +102,4 @@ def test_the_campaigns_own_rules_and_the_videos_frames_reach_the_subtitles(
     fps = probe(campaign_copy / "video" / "main.mp4").fps
     gap_ms = rules_for("vi", frame_rate=fps).min_gap_ms
     cues = pysubs2.load(str(usual.srt), encoding="utf-8")
-    assert all(b.start - a.end >= gap_ms for a, b in zip(cues, cues[1:], strict=False))
+    assert all(b.start - a.end >= gap_ms for a, b in itertools.pairwise(cues))
