@@ -111,7 +111,7 @@ def translate(
         document = read_subtitles(file)
         engine = ArgosTranslator(config.models_dir, threads=config.threads, beam_size=config.beam_size)
         localized, notes = localize_with(document.cues, engine, source, to, terms or (), timing)
-        write_subtitles(localized.cues, out, crlf=crlf)
+        write_subtitles(localized.cues, out, crlf=crlf, lang=to)
     summary = localized.summary
     console.print(
         f"[green]Wrote[/] {out}: {summary.total} cues, {summary.within_rules} within the {to} rules "

@@ -139,3 +139,23 @@ def test_translate_lists_the_cues_it_could_not_fit(tmp_path: Path, demo_home: Pa
     assert "cue 1 (0.750 s)" in result.stdout and "characters per second" in result.stdout
     check = run_cli(["subtitles", "check", str(out), "--lang", "es"], cwd=tmp_path)
     assert check.returncode == 1 and "1 of 2 cues within the es rules" in check.stdout
+
+
+@pytest.mark.slow
+def test_translate_to_ass_styles_for_the_script(tmp_path: Path, demo_home: Path) -> None:
+    import pysubs2
+
+    out = tmp_path / "main.ar.ass"
+    result = run_cli(
+        ["subtitles", "translate", str(DEMO_CAMPAIGN / "video/main.srt"), "--to", "ar", "-o", str(out)],
+        cwd=tmp_path,
+        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    subs = pysubs2.load(str(out), encoding="utf-8-sig")
+    assert subs.styles["Default"].fontname == "Noto Sans Arabic"
+    ours = read_subtitles(out)
+    assert ours.format == "ass" and len(ours.cues) == len(subs) > 0
+    assert all(
+        "\u0600" <= char <= "\u06ff" for char in ours.cues[0].text if char.isalpha() and not char.isascii()
+    )

@@ -1,10 +1,11 @@
 """Subtitles: read any SRT/WebVTT/SSA a marketing lead drops in, translate sentence by sentence,
-re-time, check readability per language, and write clean SRT/WebVTT.
+re-time, check readability per language, and write clean SRT/WebVTT (and styled ASS).
 
 Reading never lets a raw exception escape for a bad file: everything unreadable becomes a
 :class:`~jointcampaign.errors.UserInputError` naming the file, the line and the fix.
 """
 
+from jointcampaign.subtitles.ass_writer import AssStyle, to_ass, write_ass
 from jointcampaign.subtitles.check import SubtitleCheck, check_subtitle_file
 from jointcampaign.subtitles.linebreak import break_lines
 from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
@@ -18,9 +19,10 @@ from jointcampaign.subtitles.readability import (
     summarize,
 )
 from jointcampaign.subtitles.reader import read_subtitles, read_subtitles_bytes
-from jointcampaign.subtitles.writer import to_srt, to_vtt, write_srt, write_vtt
+from jointcampaign.subtitles.writer import to_srt, to_vtt, write_srt, write_subtitles, write_vtt
 
 __all__ = [
+    "AssStyle",
     "Cue",
     "CueIssue",
     "LocalizedSubtitles",
@@ -36,8 +38,11 @@ __all__ = [
     "read_subtitles_bytes",
     "rules_for",
     "summarize",
+    "to_ass",
     "to_srt",
     "to_vtt",
+    "write_ass",
     "write_srt",
+    "write_subtitles",
     "write_vtt",
 ]

@@ -80,8 +80,15 @@ def _dialogue(body: str, columns: list[str], line_no: int, findings: Findings) -
     return RawCue(start, end, ass_plain_text(markup), markup, line_no)
 
 
+_BRACE_OPEN, _BRACE_CLOSE = "\ue000", "\ue001"  # private-use stand-ins while override blocks go
+
+
 def ass_plain_text(markup: str) -> str:
-    # \N is a hard line break; \n a soft one, which only wrap style 2 honours, so a space.
-    text = _OVERRIDE.sub("", markup).replace("\\N", "\n").replace("\\n", " ").replace("\\h", "\u00a0")
+    # libass draws "\{" and "\}" as braces; a word joiner after a backslash stops it starting
+    # "\N", "\n" or "\h" (our writer's escapes). \N is a hard line break; \n a soft one, which
+    # only wrap style 2 honours, so a space.
+    text = markup.replace("\\{", _BRACE_OPEN).replace("\\}", _BRACE_CLOSE)
+    text = _OVERRIDE.sub("", text).replace("\\N", "\n").replace("\\n", " ").replace("\\h", "\u00a0")
+    text = text.replace("\\\u2060", "\\").replace(_BRACE_OPEN, "{").replace(_BRACE_CLOSE, "}")
     lines = (re.sub(r"[ \t]+", " ", line).strip(" \t") for line in text.split("\n"))
     return decode_entities("\n".join(line for line in lines if line.strip()))

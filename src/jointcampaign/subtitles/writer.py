@@ -76,15 +76,16 @@ def check_output_format(path: Path) -> None:
         )
 
 
-def write_subtitles(cues: Iterable[Cue], path: Path, crlf: bool = False) -> None:
-    """Write in the format the file name says (see OUTPUT_FORMATS); CRLF applies to SRT."""
+def write_subtitles(cues: Iterable[Cue], path: Path, crlf: bool = False, lang: str | None = None) -> None:
+    """Write in the format the file name says (see OUTPUT_FORMATS); CRLF applies to SRT, and
+    `lang` picks the ASS style's font for the language's script."""
     check_output_format(path)
     suffix = path.suffix.lower()
     if suffix == ".vtt":
         write_vtt(cues, path)
     elif suffix == ".ass":
-        from jointcampaign.subtitles.ass_writer import write_ass
+        from jointcampaign.subtitles.ass_writer import AssStyle, write_ass
 
-        write_ass(list(cues), path)
+        write_ass(cues, path, AssStyle.for_language(lang) if lang else None)
     else:
         write_srt(cues, path, crlf=crlf)
