@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from jointcampaign.subtitles.reader import read_subtitles
 from tests.conftest import CORPUS, DEMO_CAMPAIGN
 from tests.e2e.cli_helpers import run_cli
+
+MAIN_SRT = DEMO_CAMPAIGN / "video/main.srt"
+
+
+def translate(
+    source: Path, to: str, out: Path, *options: str, home: Path | None = None
+) -> CompletedProcess[str]:
+    """`jointcampaign subtitles translate`, run from the output's folder with the demo models' home."""
+    env = {"JOINTCAMPAIGN_HOME": str(home)} if home is not None else None
+    args = ["subtitles", "translate", str(source), "--to", to, "-o", str(out), *options]
+    return run_cli(args, cwd=out.parent, env=env)
 
 
 def test_check_reports_rule_breaks_with_exit_1(tmp_path: Path) -> None:
@@ -49,13 +61,9 @@ def test_unsupported_format_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_translate_writes_webvtt_within_the_source_span(tmp_path: Path, demo_home: Path) -> None:
     out = tmp_path / "main.es.vtt"
-    result = run_cli(
-        ["subtitles", "translate", str(DEMO_CAMPAIGN / "video/main.srt"), "--to", "es", "-o", str(out)],
-        cwd=tmp_path,
-        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
-    )
+    result = translate(MAIN_SRT, "es", out, home=demo_home)
     assert result.returncode == 0, result.stderr
-    source = read_subtitles(DEMO_CAMPAIGN / "video/main.srt").cues
+    source = read_subtitles(MAIN_SRT).cues
     cues = read_subtitles(out).cues
     assert out.read_text(encoding="utf-8").startswith("WEBVTT")
     assert cues[0].start >= source[0].start and cues[-1].end <= source[-1].end
@@ -78,10 +86,7 @@ def test_check_counts_the_gap_in_the_videos_frames(tmp_path: Path) -> None:
 
 def test_translate_refuses_an_output_format_it_cannot_write(tmp_path: Path) -> None:
     out = tmp_path / "main.es.txt"
-    result = run_cli(
-        ["subtitles", "translate", str(DEMO_CAMPAIGN / "video/main.srt"), "--to", "es", "-o", str(out)],
-        cwd=tmp_path,
-    )
+    result = translate(MAIN_SRT, "es", out)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "main.es.txt" in result.stderr and ".srt, .vtt, .ass" in result.stderr
     assert not out.exists()
@@ -93,23 +98,8 @@ def test_translate_to_srt_with_crlf_keeps_cues_inside_the_video(tmp_path: Path, 
 
     out = tmp_path / "main.vi.srt"
     video = DEMO_CAMPAIGN / "video/main.mp4"
-    result = run_cli(
-        [
-            "subtitles",
-            "translate",
-            str(DEMO_CAMPAIGN / "video/main.srt"),
-            "--to",
-            "vi",
-            "-o",
-            str(out),
-            "--crlf",
-            "--video",
-            str(video),
-            "--term",
-            "Maple Street",
-        ],
-        cwd=tmp_path,
-        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
+    result = translate(
+        MAIN_SRT, "vi", out, "--crlf", "--video", str(video), "--term", "Maple Street", home=demo_home
     )
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
@@ -129,11 +119,7 @@ def test_translate_lists_the_cues_it_could_not_fit(tmp_path: Path, demo_home: Pa
         encoding="utf-8",
     )
     out = tmp_path / "tight.es.srt"
-    result = run_cli(
-        ["subtitles", "translate", str(tight), "--to", "es", "-o", str(out)],
-        cwd=tmp_path,
-        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
-    )
+    result = translate(tight, "es", out, home=demo_home)
     assert result.returncode == 0, result.stderr
     assert "1 within the es rules (50.0%)" in result.stdout
     assert "cue 1 (0.750 s)" in result.stdout and "characters per second" in result.stdout
@@ -146,11 +132,7 @@ def test_translate_to_ass_styles_for_the_script(tmp_path: Path, demo_home: Path)
     import pysubs2
 
     out = tmp_path / "main.ar.ass"
-    result = run_cli(
-        ["subtitles", "translate", str(DEMO_CAMPAIGN / "video/main.srt"), "--to", "ar", "-o", str(out)],
-        cwd=tmp_path,
-        env={"JOINTCAMPAIGN_HOME": str(demo_home)},
-    )
+    result = translate(MAIN_SRT, "ar", out, home=demo_home)
     assert result.returncode == 0, result.stderr
     subs = pysubs2.load(str(out), encoding="utf-8-sig")
     assert subs.styles["Default"].fontname == "Noto Sans Arabic"
