@@ -3,10 +3,11 @@
 One line when it fits; otherwise the two-line break with the most even lines, preferring a
 longer bottom line (the "pyramid" viewers read fastest) and a break after a clause. A glossary
 term, brand or a number with its unit is never split; a run of capitalised words (a name) only
-if nothing else fits. Chinese and Japanese break between characters where their punctuation
-rules (kinsoku) allow, preferring word boundaries; Thai, Lao, Khmer and Burmese break only
-between words, found by ICU's dictionaries (boundaries.py); Arabic and Hebrew keep logical
-order (rendering handles direction).
+if nothing else fits. Scripts written without spaces break only where ICU's line breaker
+allows (boundaries.py), which keeps Latin words, numbers and emoji sequences whole: Thai, Lao,
+Khmer and Burmese only between the words of ICU's dictionaries; Chinese and Japanese between
+characters where their punctuation rules (kinsoku) also allow, preferring the word boundaries of
+ICU's dictionary. Arabic and Hebrew keep logical order (rendering handles direction).
 """
 
 from __future__ import annotations
@@ -38,12 +39,18 @@ _NO_LINE_START = frozenset(
     ")]}）」』】〕〉》”’、。，．！？：；・…‥ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
 )
 _NO_LINE_END = frozenset("([{（「『【〔〈《“‘")
+# Thai and Lao vowels written after their consonant (ะ า ำ ๅ), the repetition mark ๆ and the
+# vowels written before it (เ แ โ ใ ไ) belong to that syllable. ICU keeps them with it in the
+# words its dictionary knows, not always in words it does not (names, typos, odd spellings).
+_SYLLABLE_FOLLOWERS = frozenset("\u0e30\u0e32\u0e33\u0e45\u0e46\u0eb0\u0eb2\u0eb3\u0ec6")
+_SYLLABLE_LEADERS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4")
 _NAME_SPLIT_PENALTY = 50.0
 # Chinese and Japanese may break between any two characters, but a line that ends inside a
-# word (咖|啡) reads worse than one a character or two less balanced.
-_INSIDE_WORD_PENALTY = 2.0
-# Scripts whose words are found with a dictionary; a line breaks only between words.
-_DICTIONARY_SCRIPTS = frozenset({"th", "lo", "km", "my"})
+# word (咖|啡) reads worse than a less balanced one. Moving a cut one character costs 2 in
+# `_cost` (3 towards a longer top line), so a word boundary one character away beats a cut
+# inside a word rather than tying with it.
+_INSIDE_WORD_PENALTY = 2.5
+# Languages whose words ICU finds with a dictionary of Chinese and Japanese words.
 _WORD_AWARE_CJK = frozenset({"zh", "ja", "yue", "wuu"})
 
 
@@ -90,9 +97,8 @@ def run_breaks(run: list[re.Match[str]], word: re.Match[str]) -> bool:
 def candidate_breaks(text: str, lang: str, protected: Sequence[tuple[int, int]] = ()) -> list[BreakPoint]:
     """Every place `text` may be split into two lines, with a penalty for the doubtful ones."""
     unspaced = is_unspaced(lang)
-    primary = primary_subtag(lang)
-    allowed = boundaries(text, lang, "line") if primary in _DICTIONARY_SCRIPTS else None
-    words = boundaries(text, lang, "word") if primary in _WORD_AWARE_CJK else None
+    allowed = boundaries(text, lang, "line") if unspaced else None
+    words = boundaries(text, lang, "word") if primary_subtag(lang) in _WORD_AWARE_CJK else None
     blocked = _inside(protected)
     in_name = _inside(name_spans(text) if not unspaced else [])
     points: list[BreakPoint] = []
@@ -117,8 +123,8 @@ def _inside(spans: Sequence[tuple[int, int]]) -> set[int]:
 
 
 def _break_at(text: str, position: int, unspaced: bool, allowed: frozenset[int] | None) -> BreakPoint | None:
-    """A break between text[position-1] and text[position]; `allowed`: the only positions between
-    two non-space characters where a dictionary script may break (None: any, by the rules below)."""
+    """A break between text[position-1] and text[position]; `allowed`: ICU's line-break positions,
+    the only ones between two non-space characters where an unspaced script may break."""
     before, after = text[position - 1], text[position]
     if after == " " and before != " ":
         end = position
@@ -130,6 +136,8 @@ def _break_at(text: str, position: int, unspaced: bool, allowed: frozenset[int] 
     if before.isascii() and after.isascii() and (before.isalnum() or after.isalnum()):
         return None  # inside a Latin word or a number
     if after in _NO_LINE_START or before in _NO_LINE_END:
+        return None
+    if after in _SYLLABLE_FOLLOWERS or before in _SYLLABLE_LEADERS:
         return None
     if allowed is not None and position not in allowed:
         return None
