@@ -176,7 +176,7 @@ def test_another_shops_name_and_code_are_unexpected_and_swapped() -> None:
         ("# Heading and C# code", []),
         ("Tag #coffee, not #1.", [("hashtag", "#coffee")]),
         ("Hi {name} and {{ shop }}", [("placeholder", "{name}"), ("placeholder", "{{ shop }}")]),
-        ("From 8 am to 6 pm", []),
+        ("From 8 am to 6 pm", [("time", "8 am"), ("time", "6 pm")]),
         ("Only US$12.50 or 300.000 ₫", [("price", "US$12.50"), ("price", "300.000 ₫")]),
         ("Maple Streets and maple street", []),
     ],

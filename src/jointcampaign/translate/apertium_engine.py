@@ -45,6 +45,14 @@ class ApertiumTranslator:
         mode = self._mode(source, target)
         return f"apertium:{mode}@{_mode_digest(self._executable(), mode)}"
 
+    def direct_pair(self, source: str, target: str) -> bool:
+        """Whether an installed Apertium pair translates source→target."""
+        try:
+            self._mode(source, target)
+        except ToolMissingError:
+            return False
+        return True
+
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> TranslationBatch:
         mode = self._mode(source, target)
         layout: list[list[str | int]] = []

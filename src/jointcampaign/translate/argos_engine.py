@@ -35,6 +35,10 @@ class _LoadedModel:
     target_prefix: str
 
     def translate(self, sentences: list[str], beam_size: int) -> list[str]:
+        return [text for text, _ in self.translate_scored(sentences, beam_size)]
+
+    def translate_scored(self, sentences: list[str], beam_size: int) -> list[tuple[str, float]]:
+        """Each translation with its score: CTranslate2's length-normalised log-probability."""
         if not sentences:
             return []
         prefix = [[self.target_prefix]] * len(sentences) if self.target_prefix else None
@@ -45,13 +49,14 @@ class _LoadedModel:
             max_batch_size=_MAX_BATCH,
             batch_type="examples",
             replace_unknowns=True,
+            return_scores=True,
         )
         outputs = []
         for result in results:
             tokens = list(result.hypotheses[0])
             if self.target_prefix and tokens[:1] == [self.target_prefix]:
                 tokens = tokens[1:]
-            outputs.append(self.decode(tokens).strip())
+            outputs.append((self.decode(tokens).strip(), float(result.scores[0])))
         return outputs
 
 
@@ -73,18 +78,29 @@ class ArgosTranslator:
             return "identity"
         return " > ".join(f"argos:{model.from_code}-{model.to_code}@{model.version}" for model in route)
 
+    def direct_pair(self, source: str, target: str) -> bool:
+        """Whether one installed model translates source→target (no pivot): used for round trips."""
+        route = plan_route(self.models_dir, source, target)
+        return route is not None and len(route) == 1
+
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> TranslationBatch:
         route = self._route(source, target)
         if not route:
             return TranslationBatch(texts=list(texts))
         layout = _Layout(texts)
         sentences = layout.sentences
+        scores = [0.0] * len(sentences)
         for model in route:
-            sentences = self._load(model).translate(sentences, self.beam_size)
+            scored = self._load(model).translate_scored(sentences, self.beam_size)
+            sentences = [text for text, _ in scored]
+            # Log-probabilities add up along a pivot: the route is as sure as both legs together.
+            scores = [total + score for total, (_, score) in zip(scores, scored, strict=True)]
         notes = []
         if len(route) > 1:
             notes.append(f"pivoted through English: no direct {source}→{target} model installed")
-        return TranslationBatch(texts=layout.rebuild(sentences, sentence_separator(target)), notes=notes)
+        return TranslationBatch(
+            texts=layout.rebuild(sentences, sentence_separator(target)), notes=notes, scores=layout.weakest(scores)
+        )
 
     def _route(self, source: str, target: str) -> list[InstalledModel]:
         route = plan_route(self.models_dir, source, target)
@@ -169,6 +185,14 @@ class _Layout:
                 trail = piece[len(piece.rstrip()) :]
                 parts.append((lead, indices, trail))
             self._texts.append(parts)
+
+    def weakest(self, scores: list[float]) -> list[float | None]:
+        """Per text, the lowest score of its sentences (None for a text with nothing translated)."""
+        weakest: list[float | None] = []
+        for parts in self._texts:
+            own = [scores[index] for part in parts if not isinstance(part, str) for index in part[1]]
+            weakest.append(min(own) if own else None)
+        return weakest
 
     def rebuild(self, translated: list[str], separator: str) -> list[str]:
         texts = []

@@ -20,11 +20,20 @@ class RoutingTranslator:
     def engine_for(self, target: str) -> Translator:
         return self.engines.get(self.settings.engine_for(target), self.default)
 
+    def engine_for_pair(self, source: str, target: str) -> Translator:
+        """The target's engine; for a translation back into the source language, the language's own."""
+        chosen = self.engine_for(target)
+        return self.engine_for(source) if chosen is self.default else chosen
+
+    def direct_pair(self, source: str, target: str) -> bool:
+        probe = getattr(self.engine_for_pair(source, target), "direct_pair", None)
+        return bool(probe is not None and probe(source, target))
+
     def version(self, source: str, target: str) -> str:
-        return self.engine_for(target).version(source, target)
+        return self.engine_for_pair(source, target).version(source, target)
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> TranslationBatch:
-        return self.engine_for(target).translate_batch(texts, source, target)
+        return self.engine_for_pair(source, target).translate_batch(texts, source, target)
 
 
 def build_engine(settings: Settings) -> Translator:

@@ -1,9 +1,12 @@
-"""The translator the pipeline uses: review, memory and protected spans around any engine.
+"""The translator every entry point uses: review, memory and protected spans around any engine.
 
 For each batch, in this order: reviewed strings (human overrides) win; then exact matches from
 the translation memory; only the rest goes to the engine, in one batch, through the protected
-span checks and repairs of `repair`. New machine output is remembered; findings become notes
-(the QC report shows them) and are kept in `findings`.
+span checks and repairs of `repair`. Each new machine translation is judged (`confidence`): it
+gets a confidence and the status `confident` or `needs_review`; where a second engine is set up
+as a fallback, a needs_review string is tried with it too and the better-scored result kept.
+New machine output is remembered with its verdict; findings become notes (the QC report shows
+them) and are kept in `findings`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from jointcampaign.errors import ToolMissingError
+from jointcampaign.translate.confidence import SCORING_VERSION, Evidence, assess
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.memory import MemoryKey, Remembered, TranslationMemory
-from jointcampaign.translate.protect import ProtectionRules
+from jointcampaign.translate.protect import ProtectionRules, find_spans
 from jointcampaign.translate.protocol import TranslationBatch, Translator
-from jointcampaign.translate.repair import SpanFinding, translate_protected
+from jointcampaign.translate.repair import ProtectedBatch, SpanFinding, translate_protected
 from jointcampaign.translate.review import ReviewStore
+from jointcampaign.translate.status import REVIEWED, StringStatus
 
 Origin = Literal["review", "memory", "mt"]
 
@@ -38,6 +44,10 @@ class LocalizedBatch:
     notes: list[str] = field(default_factory=list)
     findings: list[SpanFinding] = field(default_factory=list)
     engine_calls: int = 0
+    statuses: list[StringStatus] = field(default_factory=list)  # one per text
+
+
+_Done = tuple[str, Origin, Mapping[str, Any], StringStatus]
 
 
 class LocalizingTranslator:
@@ -52,9 +62,13 @@ class LocalizingTranslator:
         offer_codes: Sequence[str] = (),
         memory: TranslationMemory | None = None,
         overrides: ReviewStore | None = None,
+        fallback: Translator | None = None,
+        round_trip: bool = True,
     ) -> None:
         self.engine = engine
         self.name = engine.name
+        self.fallback = fallback  # tried on needs_review strings, where it has the pair
+        self.round_trip = round_trip  # translate back where a direct reverse model is installed
         self.memory = memory
         self.overrides = overrides or ReviewStore()
         self._keep = tuple(brand_terms) + tuple(glossary.keep if glossary else ())
@@ -74,17 +88,17 @@ class LocalizingTranslator:
 
     def version(self, source: str, target: str) -> str:
         return (
-            f"{self.engine.version(source, target)}; protect {self.rules_for(target).digest()}; "
-            f"review {self.overrides.digest(target)}"
+            f"{self._engines_version(source, target)}; protect {self.rules_for(target).digest()}; "
+            f"review {self.overrides.digest(target)}; scoring {SCORING_VERSION}"
         )
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> TranslationBatch:
         batch = self.translate_detailed(texts, source, target)
-        return TranslationBatch(texts=batch.texts, notes=batch.notes)
+        return TranslationBatch(texts=batch.texts, notes=batch.notes, statuses=batch.statuses)
 
     def translate_detailed(self, texts: Sequence[str], source: str, target: str) -> LocalizedBatch:
         unique = list(dict.fromkeys(texts))
-        done: dict[str, tuple[str, Origin, Mapping[str, Any]]] = {}
+        done: dict[str, _Done] = {}
         reviewed = self.overrides.lookup(unique, target)
         if self.memory is not None:
             if reviewed:
@@ -93,35 +107,104 @@ class LocalizingTranslator:
                 [t for t in unique if t not in reviewed], source, target
             )
             reviewed = {**remembered_reviews, **reviewed}
-        done.update({text: (translation, "review", {}) for text, translation in reviewed.items()})
+        done.update({text: (translation, "review", {}, REVIEWED) for text, translation in reviewed.items()})
         pending = [text for text in unique if text not in done]
         rules = self.rules_for(target)
         key = None
         if pending and self.memory is not None:
             key = MemoryKey(
-                source, target, self.engine.name, self.engine.version(source, target), rules.digest()
-            )
-            hits = self.memory.lookup(pending, key)
-            done.update({text: (hit.text, "memory", hit.details) for text, hit in hits.items()})
+                source, target, self.engine.name, self._engines_version(source, target),
+                f"{rules.digest()}+scoring{SCORING_VERSION}",
+            )  # fmt: skip
+            for text, hit in self.memory.lookup(pending, key).items():
+                verdict = _remembered_verdict(hit.details)
+                if verdict is not None:  # an entry without a verdict predates scoring: translate again
+                    done[text] = (hit.text, "memory", hit.details, verdict.recalled())
             pending = [text for text in pending if text not in done]
         calls = 0
         if pending:
-            result = translate_protected(self.engine, pending, source, target, rules)
-            calls = result.engine_calls
-            fresh: dict[str, Remembered] = {}
-            for text, item in zip(pending, result.results, strict=True):
-                details: dict[str, Any] = {"notes": result.notes}
-                if item.finding is not None:
-                    details["finding"] = item.finding.as_dict()
-                done[text] = (item.text, "mt", details)
-                fresh[text] = Remembered(item.text, details)
+            fresh, calls = self._machine(pending, source, target, rules)
+            done.update(fresh)
             if self.memory is not None and key is not None:
-                self.memory.store(fresh, key)
+                self.memory.store(
+                    {text: Remembered(item[0], {**item[2], "status": item[3].as_dict()}) for text, item in fresh.items()},
+                    key,
+                )
         return self._assemble(texts, done, calls)
 
-    def _assemble(
-        self, texts: Sequence[str], done: Mapping[str, tuple[str, Origin, Mapping[str, Any]]], calls: int
-    ) -> LocalizedBatch:
+    def _machine(
+        self, pending: list[str], source: str, target: str, rules: ProtectionRules
+    ) -> tuple[dict[str, _Done], int]:
+        """Engine output for texts nobody reviewed or remembered, each with its verdict."""
+        result = translate_protected(self.engine, pending, source, target, rules)
+        calls = result.engine_calls
+        verdicts = self._judge(self.engine, pending, result, source, target, rules)
+        done: dict[str, _Done] = {}
+        for text, item, verdict in zip(pending, result.results, verdicts, strict=True):
+            details: dict[str, Any] = {"notes": result.notes}
+            if item.finding is not None:
+                details["finding"] = item.finding.as_dict()
+            done[text] = (item.text, "mt", details, verdict)
+        unsure = [text for text in pending if done[text][3].needs_review]
+        if unsure and self.fallback is not None and _has_pair(self.fallback, source, target):
+            calls += self._try_fallback(self.fallback, unsure, source, target, rules, done)
+        return done, calls
+
+    def _try_fallback(
+        self, fallback: Translator, texts: list[str], source: str, target: str, rules: ProtectionRules,
+        done: dict[str, _Done],
+    ) -> int:  # fmt: skip
+        """Second opinion from another engine (masked and checked the same way); the better verdict wins."""
+        result = translate_protected(fallback, texts, source, target, rules)
+        verdicts = self._judge(fallback, texts, result, source, target, rules)
+        for text, item, verdict in zip(texts, result.results, verdicts, strict=True):
+            if verdict.confidence <= done[text][3].confidence:
+                continue
+            details: dict[str, Any] = {
+                "notes": [*result.notes, f"translated by {_engine_name(fallback, source, target)} "
+                          f"(the first engine's output needed review)"],
+            }  # fmt: skip
+            if item.finding is not None:
+                details["finding"] = item.finding.as_dict()
+            done[text] = (item.text, "mt", details, verdict)
+        return result.engine_calls
+
+    def _judge(
+        self, engine: Translator, texts: list[str], result: ProtectedBatch, source: str, target: str,
+        rules: ProtectionRules,
+    ) -> list[StringStatus]:  # fmt: skip
+        outputs = [item.text for item in result.results]
+        back = self._back_translate(engine, outputs, source, target)
+        name = _engine_name(engine, source, target)
+        return [
+            assess(
+                Evidence(
+                    source=text, output=item.text, source_lang=source, target_lang=target, engine=name,
+                    score=item.score, spans=find_spans(text, rules), repair=item.repair,
+                    remaining=item.remaining, back_translation=returned,
+                )
+            )
+            for text, item, returned in zip(texts, result.results, back, strict=True)
+        ]
+
+    def _back_translate(self, engine: Translator, outputs: list[str], source: str, target: str) -> list[str | None]:
+        """The outputs translated back, where one installed model does target→source directly."""
+        probe = getattr(engine, "direct_pair", None)
+        if not self.round_trip or probe is None or not outputs or not probe(target, source):
+            return [None] * len(outputs)
+        try:
+            back: list[str | None] = list(engine.translate_batch(outputs, target, source).texts)
+        except ToolMissingError:
+            return [None] * len(outputs)
+        return back
+
+    def _engines_version(self, source: str, target: str) -> str:
+        version = self.engine.version(source, target)
+        if self.fallback is not None and _has_pair(self.fallback, source, target):
+            version += f" | fallback {self.fallback.version(source, target)}"
+        return version
+
+    def _assemble(self, texts: Sequence[str], done: Mapping[str, _Done], calls: int) -> LocalizedBatch:
         notes: list[str] = []
         findings: list[SpanFinding] = []
         for text in dict.fromkeys(texts):
@@ -139,6 +222,7 @@ class LocalizingTranslator:
             notes=list(dict.fromkeys(notes)),
             findings=findings,
             engine_calls=calls,
+            statuses=[done[text][3] for text in texts],
         )
 
     def _fixed_terms(self, target: str) -> dict[str, str]:
@@ -149,3 +233,30 @@ class LocalizingTranslator:
             if to_argos_code(tag) == code:
                 return terms
         return {}
+
+
+def _remembered_verdict(details: Mapping[str, Any]) -> StringStatus | None:
+    stored = details.get("status")
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return StringStatus.from_dict(stored)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _engine_name(engine: Translator, source: str, target: str) -> str:
+    """The name of the engine that really translates the pair (a router names the one it picks)."""
+    pick = getattr(engine, "engine_for_pair", None)
+    return str(pick(source, target).name) if pick is not None else engine.name
+
+
+def _has_pair(engine: Translator, source: str, target: str) -> bool:
+    probe = getattr(engine, "direct_pair", None)
+    if probe is not None:
+        return bool(probe(source, target))
+    try:
+        engine.version(source, target)
+    except ToolMissingError:
+        return False
+    return True

@@ -2,7 +2,9 @@
 
 Brand names, do-not-translate terms, offer codes, prices, percentages, URLs, emails, @handles,
 #hashtags, emoji and `{placeholders}` must appear in the output exactly; a glossary term with a
-fixed translation must appear as that translation. This module finds such spans and rewrites
+fixed translation must appear as that translation. Code-like tokens (`CAFE10`, `BLOOM-2026`),
+times of day and phone numbers are found by pattern too, so text outside any campaign keeps them;
+a time may be written the target's way (`6 pm` as `18:00`), a phone number with other spacing. This module finds such spans and rewrites
 text around them; `verify` checks an engine's output against them.
 """
 
@@ -18,7 +20,8 @@ from functools import lru_cache
 from typing import Literal
 
 SpanKind = Literal[
-    "term", "code", "fixed", "url", "email", "handle", "hashtag", "placeholder", "price", "percent", "emoji"
+    "term", "code", "fixed", "url", "email", "handle", "hashtag", "placeholder", "price", "percent", "emoji",
+    "time", "phone",
 ]
 
 # Masked retries send `⟦1⟧` where a span was: brackets engines rarely produce, so a token in the
@@ -31,6 +34,12 @@ _CURRENCY_SYMBOLS = "$€£¥₹₫₩₽₺₱฿"
 _CURRENCY_CODES = "USD|EUR|GBP|VND|INR|CNY|RMB|JPY|AED|SAR|EGP|MXN|CAD|AUD|CHF"
 _NUMBER = r"\d+(?:[.,٫٬]\d+)*"
 _CURRENCY = rf"(?<![A-Za-z])(?:[A-Z]{{0,2}}[{_CURRENCY_SYMBOLS}]|(?:{_CURRENCY_CODES})(?![A-Za-z]))"
+_TIME = (
+    r"(?<![\w:.,])(?:(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s?(?:[ap]m\b|[ap]\.\s?m\.)|(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:]))"
+)
+# Seven or more digits in groups, optionally +country and (area): `+1 555-0134`, `(030) 1234 567`.
+_PHONE = r"(?<![\w+.,/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w.,/-]?\d)"
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}")
 _EMOJI_BASE = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u231a\u231b\u23e9-\u23fa\u2934\u2935\u3030\u303d"
     "\u3297\u3299"
@@ -48,6 +57,12 @@ _PATTERNS: tuple[tuple[SpanKind, re.Pattern[str]], ...] = (
         re.compile(rf"{_CURRENCY}\s?{_NUMBER}|(?<![\w.,]){_NUMBER}\s?{_CURRENCY}(?!\w)"),
     ),
     ("percent", re.compile(rf"(?<![\w.,]){_NUMBER}\s?[%٪％]")),
+    # Capitals with at least one digit, 4+ characters: offer codes, SKUs (`CAFE10`, `BLOOM-2026`).
+    # Not \w on the outside: `码CAFE10可` must still match, as CJK text has no spaces.
+    ("code", re.compile(r"(?<![A-Za-z0-9_-])(?=[A-Z0-9-]{4,})(?=[A-Z0-9-]*\d)[A-Z]{2}[A-Z0-9]*(?:-[A-Z0-9]+)*"
+                        r"(?![A-Za-z0-9_-])")),
+    ("time", re.compile(_TIME, re.IGNORECASE)),
+    ("phone", re.compile(_PHONE)),
     (
         "emoji",
         re.compile(
@@ -119,7 +134,28 @@ def span_key(kind: SpanKind, text: str) -> str:
         return "".join(c for c in plain if not c.isdigit()) + "".join(c for c in plain if c.isdigit())
     if kind == "fixed":
         return text.casefold()
+    if kind == "phone":
+        return "".join(c for c in text if c.isdigit() or c == "+")
+    if kind == "time":
+        return "time:" + "/".join(time_forms(text))
     return text
+
+
+def time_forms(text: str) -> tuple[str, ...]:
+    """The ways a time may be written in a translation: its hour in 12 and 24 hour form, and its minutes.
+
+    `6 pm` → ("6", "18", "00"); `17:30` → ("5", "17", "30"). A translation keeps the time when it
+    holds the hour in either form (and the minutes, when they are not :00).
+    """
+    digits = [int(part) for part in re.findall(r"\d+", text)]
+    hour, minutes = digits[0], digits[1] if len(digits) > 1 else 0
+    lowered = text.casefold().replace(".", "").replace(" ", "")
+    if lowered.endswith("pm") and hour != 12:
+        hour += 12
+    elif lowered.endswith("am") and hour == 12:
+        hour = 0
+    twelve = hour % 12 or 12
+    return str(twelve), str(hour), f"{minutes:02d}"
 
 
 def find_spans(text: str, rules: ProtectionRules) -> list[Span]:
@@ -131,6 +167,8 @@ def find_spans(text: str, rules: ProtectionRules) -> list[Span]:
             if kind == "url":
                 end = start + len(match.group().rstrip(_URL_TRAILING))
             if kind in _WORDS and not _stands_alone(text, start, end):
+                continue
+            if kind == "phone" and (sum(c.isdigit() for c in match.group()) < 7 or _DATE.fullmatch(match.group())):
                 continue
             if end > start:
                 candidates.append((start, -(end - start), priority, kind, text[start:end]))

@@ -6,13 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from jointcampaign.translate.status import StringStatus
+
 
 @dataclass(frozen=True)
 class TranslationBatch:
-    """Translations in input order, plus notes a human should see (pivots, fallbacks)."""
+    """Translations in input order, plus notes a human should see (pivots, fallbacks).
+
+    `scores`: an engine's own score per text where it has one (Argos: the mean token log-probability
+    of the text's weakest sentence), else empty or None per text. `statuses`: the verdict on each
+    text, filled in by the localizing translator (empty from a bare engine).
+    """
 
     texts: list[str]
     notes: list[str] = field(default_factory=list)
+    scores: list[float | None] = field(default_factory=list)
+    statuses: list[StringStatus] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -89,6 +89,15 @@ class SpanFinding:
 class ProtectedResult:
     text: str
     finding: SpanFinding | None = None
+    score: float | None = None  # the engine's score for the pass the text came from (None: unknown)
+
+    @property
+    def repair(self) -> Repair:
+        return self.finding.repair if self.finding is not None else "none"
+
+    @property
+    def remaining(self) -> tuple[str, ...]:
+        return self.finding.remaining if self.finding is not None else ()
 
 
 @dataclass
@@ -106,10 +115,11 @@ class _Work:
     best: str
     best_verdict: Verdict
     repair: Repair = "none"
+    score: float | None = None
 
-    def offer(self, candidate: str, verdict: Verdict, repair: Repair) -> None:
+    def offer(self, candidate: str, verdict: Verdict, repair: Repair, score: float | None = None) -> None:
         if verdict.badness < self.best_verdict.badness:
-            self.best, self.best_verdict, self.repair = candidate, verdict, repair
+            self.best, self.best_verdict, self.repair, self.score = candidate, verdict, repair, score
 
 
 def translate_protected(
@@ -121,18 +131,18 @@ def translate_protected(
     first = engine.translate_batch(list(texts), source, target)
     notes, calls = list(first.notes), 1
     work: list[_Work] = []
-    for text, output in zip(texts, first.texts, strict=True):
+    for text, output, score in zip(texts, first.texts, _scores(first.scores, len(texts)), strict=True):
         spans = find_spans(text, rules)
         verdict = verify(spans, output, rules)
-        work.append(_Work(text, spans, verdict, output, verdict))
+        work.append(_Work(text, spans, verdict, output, verdict, score=score))
     _try_substitution(work, rules, "none")
     failing = [item for item in work if not item.best_verdict.ok and item.spans and can_mask(item.source)]
     if failing:
         masked = engine.translate_batch([mask(item.source, item.spans) for item in failing], source, target)
         calls += 1
-        for item, output in zip(failing, masked.texts, strict=True):
+        for item, output, score in zip(failing, masked.texts, _scores(masked.scores, len(failing)), strict=True):
             candidate = unmask(output, item.spans)
-            item.offer(candidate, verify(item.spans, candidate, rules), "masked")
+            item.offer(candidate, verify(item.spans, candidate, rules), "masked", score)
         _try_substitution(failing, rules, "masked")
     failing = [item for item in work if item.best_verdict.missing]
     if failing:
@@ -147,7 +157,7 @@ def _try_substitution(work: Sequence[_Work], rules: ProtectionRules, after: Repa
         swapped = substitute(item.spans, item.best, rules)
         if swapped is not None:
             repair: Repair = "substituted" if after == "none" else after
-            item.offer(swapped, verify(item.spans, swapped, rules), repair)
+            item.offer(swapped, verify(item.spans, swapped, rules), repair, item.score)
 
 
 def _translate_around_spans(
@@ -163,9 +173,11 @@ def _translate_around_spans(
         )
     )
     translated: dict[str, str] = {}
+    scores: dict[str, float | None] = {}
     if pieces:
         batch = engine.translate_batch(pieces, source, target)
         translated = dict(zip(pieces, batch.texts, strict=True))
+        scores = dict(zip(pieces, _scores(batch.scores, len(pieces)), strict=True))
     for item, layout in zip(work, layouts, strict=True):
         joined = []
         for piece in layout:
@@ -178,13 +190,20 @@ def _translate_around_spans(
             else:
                 joined.append(piece)
         candidate = join_glued(joined)
-        item.offer(candidate, verify(item.spans, candidate, rules), "fragments")
+        own = [scores[p.strip()] for p in layout if isinstance(p, str) and needs_translation(p)]
+        known = [score for score in own if score is not None]
+        item.offer(candidate, verify(item.spans, candidate, rules), "fragments", min(known) if known else None)
     return 1 if pieces else 0
+
+
+def _scores(scores: Sequence[float | None], count: int) -> list[float | None]:
+    """An engine's scores, or None for each text when it gives none."""
+    return list(scores) if len(scores) == count else [None] * count
 
 
 def _result(item: _Work) -> ProtectedResult:
     if item.first.ok:
-        return ProtectedResult(item.best)
+        return ProtectedResult(item.best, score=item.score)
     finding = SpanFinding(
         segment=item.source,
         output=item.best,
@@ -192,7 +211,7 @@ def _result(item: _Work) -> ProtectedResult:
         repair=item.repair,
         remaining=item.best_verdict.describe(),
     )
-    return ProtectedResult(item.best, finding)
+    return ProtectedResult(item.best, finding, item.score)
 
 
 def _clip(text: str) -> str:

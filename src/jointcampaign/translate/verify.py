@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jointcampaign.translate.protect import ProtectionRules, Span, SpanKind, output_spans
+from jointcampaign.translate.protect import ProtectionRules, Span, SpanKind, output_spans, time_forms
 
 # Kinds whose appearance in an output without a source counterpart is itself a problem (a wrong
 # offer code, another shop's name, a changed price). Emoji are left out: an extra one harms nobody.
 _WATCHED: frozenset[SpanKind] = frozenset(
-    {"term", "code", "url", "email", "handle", "hashtag", "placeholder", "price", "percent"}
+    {"term", "code", "url", "email", "handle", "hashtag", "placeholder", "price", "percent", "phone"}
 )
+# Kinds checked by meaning rather than by exact text: a fixed term's translation, a time's hour.
+_SOFT: frozenset[SpanKind] = frozenset({"fixed", "time"})
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,13 @@ def verify(spans: Sequence[Span], output: str, rules: ProtectionRules) -> Verdic
     available = Counter(span.key for span in found)
     missing: list[Span] = []
     for span in spans:
-        if span.kind == "fixed":
+        if span.kind in _SOFT:
             continue
         if available[span.key] > 0:
             available[span.key] -= 1
         else:
             missing.append(span)
-    expected = Counter(span.key for span in spans if span.kind != "fixed")
+    expected = Counter(span.key for span in spans if span.kind not in _SOFT)
     unexpected: list[Span] = []
     for span in found:
         if expected[span.key] > 0:
@@ -56,6 +59,7 @@ def verify(spans: Sequence[Span], output: str, rules: ProtectionRules) -> Verdic
         elif span.kind in _WATCHED:
             unexpected.append(span)
     missing += _missing_fixed(spans, output, found)
+    missing += _missing_times(spans, output)
     missing.sort(key=lambda span: span.start)
     return Verdict(tuple(missing), tuple(unexpected))
 
@@ -90,6 +94,27 @@ def substitute(spans: Sequence[Span], output: str, rules: ProtectionRules) -> st
     for start, end, text in sorted(edits, reverse=True):
         repaired = repaired[:start] + text + repaired[end:]
     return repaired
+
+
+def _missing_times(spans: Sequence[Span], output: str) -> list[Span]:
+    """A time is kept when the output holds its hour (12- or 24-hour form) and any minutes it has."""
+    wanted = [span for span in spans if span.kind == "time"]
+    if not wanted:
+        return []
+    plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in output)
+    numbers = Counter(str(int(number)) for number in re.findall(r"\d+", plain))
+    minutes = Counter(re.findall(r"(?<=:)\d\d", plain))
+    missing = []
+    for span in wanted:
+        twelve, hour, mins = time_forms(span.text)
+        form = next((f for f in (hour, twelve) if numbers[f] > 0), None)
+        if form is None or (mins != "00" and minutes[mins] == 0):
+            missing.append(span)
+            continue
+        numbers[form] -= 1
+        if mins != "00":
+            minutes[mins] -= 1
+    return missing
 
 
 def _missing_fixed(spans: Sequence[Span], output: str, found: Sequence[Span]) -> list[Span]:
