@@ -23,6 +23,7 @@ from jointcampaign.cli_support import (
     split_list,
     user_errors,
 )
+from jointcampaign.cli_translate import translate_command
 from jointcampaign.validation import ValidationReport, validate_campaign
 
 app = typer.Typer(
@@ -202,33 +203,7 @@ def run(
     console.print(f"[bold green]Done.[/] Bundles: {summary.out_dir}")
 
 
-@app.command()
-def translate(
-    text: Annotated[
-        str | None, typer.Argument(help="Text to translate; omit it (or pass -) to read stdin.")
-    ] = None,
-    to: Annotated[str, typer.Option("--to", help="Target language (BCP 47), e.g. vi.")] = "es",
-    source: Annotated[str, typer.Option("--from", help="Source language.")] = "en",
-) -> None:
-    """Translate a bit of text for a quick look, with the installed models (no campaign needed).
-
-    Examples: jointcampaign translate --to vi "Fresh coffee at Corner Café."
-              cat copy/post.md | jointcampaign translate --to ar
-    """
-    import sys
-
-    from jointcampaign.translate.engines import build_engine
-
-    with user_errors():
-        lines = (sys.stdin.read() if text in (None, "-") else text or "").splitlines()
-        engine = build_engine(settings())
-        segments = [line for line in lines if line.strip()]
-        batch = engine.translate_batch(segments, source, to) if segments else None
-        translated = iter(batch.texts if batch else [])
-        for line in lines:
-            console.print(next(translated) if line.strip() else "", highlight=False, markup=False)
-    for note in batch.notes if batch else []:
-        err_console.print(f"[yellow]note:[/] {note}", highlight=False)
+app.command("translate")(translate_command)
 
 
 def _print_report(report: ValidationReport) -> None:

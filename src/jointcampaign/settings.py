@@ -35,6 +35,8 @@ class Settings:
     # (language tag, engine) pairs from JOINTCAMPAIGN_ENGINE_<LANG>=apertium; unlisted languages use argos.
     engines: tuple[tuple[str, str], ...] = ()
     model_index_url: str = DEFAULT_MODEL_INDEX_URL
+    # JOINTCAMPAIGN_FALLBACK_ENGINE=apertium: strings that need review are tried with it where it has the pair.
+    fallback_engine: str | None = None
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -73,7 +75,7 @@ class Settings:
             settings = replace(settings, video_preset=preset)
         if index_url := env.get(ENV_PREFIX + "MODEL_INDEX_URL"):
             settings = replace(settings, model_index_url=index_url)
-        return replace(settings, engines=_engines(env))
+        return replace(settings, engines=_engines(env), fallback_engine=_fallback(env))
 
     def export_to_environment(self) -> None:
         """Point argostranslate at our folders before it is imported (it reads them at import time)."""
@@ -114,3 +116,19 @@ def _engines(env: dict[str, str]) -> tuple[tuple[str, str], ...]:
             )
         chosen.append((name[len(ENGINE_PREFIX) :].lower().replace("_", "-"), engine))
     return tuple(sorted(chosen))
+
+
+def _fallback(env: dict[str, str]) -> str | None:
+    from jointcampaign.errors import UserInputError
+
+    name = ENV_PREFIX + "FALLBACK_ENGINE"
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value not in ENGINES:
+        raise UserInputError.single(
+            None,
+            f"environment variable {name}={value!r} names an unknown translation engine",
+            f"set it to one of {', '.join(ENGINES)}, or unset it",
+        )
+    return value

@@ -35,6 +35,7 @@ class ApertiumTranslator:
     """The Translator protocol over the `apertium` command and its installed language pairs."""
 
     name = "apertium"
+    prefers_masks = True  # it would translate names and links word by word; `⟦n⟧` tokens pass through
 
     def __init__(self, binary: str = "apertium", timeout: float = 600) -> None:
         self.binary = binary

@@ -47,6 +47,7 @@ REPAIR_FACTORS = {"none": 1.0, "substituted": 0.9, "masked": 0.85, "fragments": 
 LENGTH_MIN_SOURCE = 20
 LENGTH_BAND = (0.45, 2.2)
 ROUND_TRIP_GOOD = 0.6
+ROUND_TRIP_MIN_WORDS = 3  # fewer words than this (outside protected spans) say too little
 # Output characters per source character (spaces left out), from the demo phrase tables and
 # common knowledge of the scripts; other languages use 1.0.
 EXPECTED_LENGTH_RATIO = {"es": 1.15, "fr": 1.2, "pt": 1.15, "it": 1.15, "de": 1.2, "vi": 1.1, "ar": 0.9,
@@ -161,9 +162,10 @@ def untranslated_signal(source: str, output: str, spans: Sequence[Span], target:
 
 
 def round_trip_signal(source: str, back: str | None, spans: Sequence[Span]) -> Signal:
-    if back is None:
+    plain = _outside(source, spans)
+    if back is None or len(_TOKEN.findall(plain)) < ROUND_TRIP_MIN_WORDS:
         return Signal("round_trip", 1.0)
-    similarity = word_f1(_outside(source, spans), back)
+    similarity = word_f1(plain, _without_kept(back, spans))
     factor = min(1.0, similarity / ROUND_TRIP_GOOD)
     return Signal("round_trip", factor, f"translated back, it reads «{_clip(back)}»")
 

@@ -70,3 +70,29 @@ def engine_identity(settings: Settings, source: str, target: str) -> str:
         return ApertiumTranslator().version(source, target)
     except ToolMissingError:
         return "apertium:missing"
+
+
+def build_fallback(settings: Settings) -> Translator | None:
+    """The second engine needs_review strings are retried with (JOINTCAMPAIGN_FALLBACK_ENGINE), if any."""
+    if settings.fallback_engine == "apertium":
+        from jointcampaign.translate.apertium_engine import ApertiumTranslator
+
+        return ApertiumTranslator()
+    if settings.fallback_engine == "argos":
+        from jointcampaign.translate.argos_engine import ArgosTranslator
+
+        return ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
+    return None
+
+
+def fallback_identity(settings: Settings, source: str, target: str) -> str:
+    """What a cached translation depends on from the fallback engine: none, or its version for the pair."""
+    fallback = build_fallback(settings)
+    if fallback is None or settings.fallback_engine == settings.engine_for(target):
+        return "none"
+    from jointcampaign.errors import ToolMissingError
+
+    try:
+        return fallback.version(source, target)
+    except ToolMissingError:
+        return "missing"

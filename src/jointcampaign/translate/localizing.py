@@ -11,6 +11,7 @@ them) and are kept in `findings`.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,13 +21,14 @@ from jointcampaign.errors import ToolMissingError
 from jointcampaign.translate.confidence import SCORING_VERSION, Evidence, assess
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.memory import MemoryKey, Remembered, TranslationMemory
-from jointcampaign.translate.protect import ProtectionRules, find_spans
+from jointcampaign.translate.protect import MASK_CLOSE, MASK_OPEN, ProtectionRules, Span, find_spans
 from jointcampaign.translate.protocol import TranslationBatch, Translator
 from jointcampaign.translate.repair import ProtectedBatch, SpanFinding, translate_protected
 from jointcampaign.translate.review import ReviewStore
 from jointcampaign.translate.status import REVIEWED, StringStatus
 
 Origin = Literal["review", "memory", "mt"]
+_MASK_TOKEN = re.compile(rf"{MASK_OPEN}\s*\d+\s*{MASK_CLOSE}")
 
 
 class GlossaryLike(Protocol):
@@ -146,8 +148,10 @@ class LocalizingTranslator:
                 details["finding"] = item.finding.as_dict()
             done[text] = (item.text, "mt", details, verdict)
         unsure = [text for text in pending if done[text][3].needs_review]
-        if unsure and self.fallback is not None and _has_pair(self.fallback, source, target):
-            calls += self._try_fallback(self.fallback, unsure, source, target, rules, done)
+        if unsure and self._fallback_for(source, target) is not None:
+            fallback = self._fallback_for(source, target)
+            assert fallback is not None
+            calls += self._try_fallback(fallback, unsure, source, target, rules, done)
         return done, calls
 
     def _try_fallback(
@@ -173,7 +177,7 @@ class LocalizingTranslator:
         self, engine: Translator, texts: list[str], result: ProtectedBatch, source: str, target: str,
         rules: ProtectionRules,
     ) -> list[StringStatus]:  # fmt: skip
-        outputs = [item.text for item in result.results]
+        outputs = [_masked_output(item.text, find_spans(text, rules)) for text, item in zip(texts, result.results, strict=True)]
         back = self._back_translate(engine, outputs, source, target)
         name = _engine_name(engine, source, target)
         return [
@@ -193,15 +197,23 @@ class LocalizingTranslator:
         if not self.round_trip or probe is None or not outputs or not probe(target, source):
             return [None] * len(outputs)
         try:
-            back: list[str | None] = list(engine.translate_batch(outputs, target, source).texts)
+            back = engine.translate_batch(outputs, target, source).texts
         except ToolMissingError:
             return [None] * len(outputs)
-        return back
+        return [" ".join(_MASK_TOKEN.sub(" ", text).split()) for text in back]
+
+    def _fallback_for(self, source: str, target: str) -> Translator | None:
+        """The fallback engine, when it is another engine than the pair's own and has the pair."""
+        fallback = self.fallback
+        if fallback is None or _engine_name(fallback, source, target) == _engine_name(self.engine, source, target):
+            return None
+        return fallback if _has_pair(fallback, source, target) else None
 
     def _engines_version(self, source: str, target: str) -> str:
         version = self.engine.version(source, target)
-        if self.fallback is not None and _has_pair(self.fallback, source, target):
-            version += f" | fallback {self.fallback.version(source, target)}"
+        fallback = self._fallback_for(source, target)
+        if fallback is not None:
+            version += f" | fallback {fallback.version(source, target)}"
         return version
 
     def _assemble(self, texts: Sequence[str], done: Mapping[str, _Done], calls: int) -> LocalizedBatch:
@@ -233,6 +245,13 @@ class LocalizingTranslator:
             if to_argos_code(tag) == code:
                 return terms
         return {}
+
+
+def _masked_output(output: str, spans: Sequence[Span]) -> str:
+    """The output with the protected text it kept masked, so a back-translation cannot mangle it."""
+    for number, replacement in enumerate(sorted({span.replacement for span in spans}, key=len, reverse=True), 1):
+        output = output.replace(replacement, f"{MASK_OPEN}{number}{MASK_CLOSE}")
+    return output
 
 
 def _remembered_verdict(details: Mapping[str, Any]) -> StringStatus | None:

@@ -128,11 +128,20 @@ def translate_protected(
     """One output per text, with the ladder above applied to the segments that need it."""
     if not texts:
         return ProtectedBatch(results=[])
-    first = engine.translate_batch(list(texts), source, target)
+    all_spans = [find_spans(text, rules) for text in texts]
+    # Rule-based engines (Apertium) translate every word they know, names and links included,
+    # and keep `⟦n⟧` tokens as they are: for them masking is the first pass, not a repair.
+    pick = getattr(engine, "engine_for_pair", None)  # a router: ask the engine it picks for the pair
+    masked_first = bool(getattr(pick(source, target) if pick else engine, "prefers_masks", False))
+    asked = [
+        mask(text, spans) if masked_first and spans and can_mask(text) else text
+        for text, spans in zip(texts, all_spans, strict=True)
+    ]
+    first = engine.translate_batch(asked, source, target)
     notes, calls = list(first.notes), 1
     work: list[_Work] = []
-    for text, output, score in zip(texts, first.texts, _scores(first.scores, len(texts)), strict=True):
-        spans = find_spans(text, rules)
+    for text, spans, output, score in zip(texts, all_spans, first.texts, _scores(first.scores, len(texts)), strict=True):
+        output = unmask(output, spans) if masked_first and spans and can_mask(text) else output
         verdict = verify(spans, output, rules)
         work.append(_Work(text, spans, verdict, output, verdict, score=score))
     _try_substitution(work, rules, "none")
