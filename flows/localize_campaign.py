@@ -54,11 +54,19 @@ def _engine(settings: Settings) -> Translator:
     return build_engine(settings)
 
 
+@cache
+def _fallback(settings: Settings) -> Translator | None:
+    from jointcampaign.translate.engines import build_fallback
+
+    return build_fallback(settings)
+
+
 def _translator(plan: core.RunPlan, settings: Settings) -> Translator:
     from jointcampaign.translate.campaign import build_campaign_translator
     from jointcampaign.translate.memory import MEMORY_FILE
 
-    return build_campaign_translator(plan.loaded, _engine(settings), settings.cache_dir / MEMORY_FILE)
+    return build_campaign_translator(plan.loaded, _engine(settings), settings.cache_dir / MEMORY_FILE,
+                                     fallback=_fallback(settings))
 
 
 def _settings() -> Settings:
@@ -190,6 +198,9 @@ def _produce(plan: core.RunPlan, settings: Settings,
             continue
         outcome.subtitles.append(subs)
         for partner in plan.partners:
+            if core.holds_back(plan, subs, partner):  # unreviewed, and the campaign says hold: no cuts
+                outcome.held.append((partner, lang))
+                continue
             parameters = {"plan": plan, "partner": partner, "language": lang, "subtitles": subs,
                           "settings": settings}
             cuts_future: PrefectFuture[list[CutOutcome]] = renders.submit(render_task, parameters)

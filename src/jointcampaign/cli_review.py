@@ -62,17 +62,20 @@ def export_command(
         loaded = _load(folder, language)
         built = settings()
         from jointcampaign.translate.campaign import build_campaign_translator
-        from jointcampaign.translate.engines import build_engine
+        from jointcampaign.translate.engines import build_engine, build_fallback
         from jointcampaign.translate.memory import MEMORY_FILE
         from jointcampaign.translate.review_export import export_review
 
-        translator = build_campaign_translator(loaded, build_engine(built), built.cache_dir / MEMORY_FILE)
+        translator = build_campaign_translator(
+            loaded, build_engine(built), built.cache_dir / MEMORY_FILE, fallback=build_fallback(built)
+        )
         destination = output or Path(f"{loaded.slug}.{language}.po")
         with console.status(f"Translating {loaded.slug} into {language}…"):
             result = export_review(loaded, language, translator, destination)
     console.print(
         f"Wrote {result.path}: {result.entries} strings, {result.reviewed} already reviewed, "
-        f"{result.entries - result.reviewed} to review (fuzzy)"
+        f"{result.entries - result.reviewed} to review (fuzzy), {result.needs_review} of them "
+        "flagged needs-review (their comments say why)"
         + (
             f", {result.findings} with protected-term findings (see their comments)"
             if result.findings

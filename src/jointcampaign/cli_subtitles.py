@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli_support import EXIT_FAILED, console, settings, user_errors
+from jointcampaign.cli_support import EXIT_FAILED, console, err_console, settings, user_errors
+from jointcampaign.cli_translate import EXIT_NEEDS_REVIEW
 
 if TYPE_CHECKING:
     from jointcampaign.pipeline.subtitle_stage import VideoTiming
@@ -83,11 +84,25 @@ def translate(
     source: Annotated[str, typer.Option("--from", help="Language of the source file.")] = "en",
     terms: Annotated[
         list[str] | None,
-        typer.Option("--term", help="A name or term no line break may split (repeat for more)."),
+        typer.Option(
+            "--term", "--keep",
+            help="A name or term kept exactly as written, never split by a line break (repeat for more).",
+        ),
+    ] = None,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            "--glossary",
+            help="Terms to keep and fixed translations: YAML like campaign.yaml's glossary, "
+            "or one term per line (term<TAB>translation for a fixed one).",
+        ),
     ] = None,
     crlf: Annotated[bool, typer.Option("--crlf", help="Windows line endings (SRT only).")] = False,
     fps: FpsOption = None,
     video: VideoOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with 3 when any sentence needs review (the file is still written).")
+    ] = False,
 ) -> None:
     """Translate whole sentences, re-time them over the original timing, and write SRT, WebVTT or ASS.
 
@@ -97,20 +112,24 @@ def translate(
       jointcampaign subtitles translate video/main.srt --to es -o main.es.srt
       jointcampaign subtitles translate video/main.srt --to vi -o main.vi.vtt --term "Corner Café" --video video/main.mp4
 
+    Codes, @handles, #hashtags, links, prices, times and --keep terms come out exactly as written. Sentences the engine is not sure of are listed as needing review (exit code 0, or 3 with --strict).
+
     Exit code 0 when the file is written (flagged cues are listed; `subtitles check` is the gate), 2 for bad input or a missing model.
     """
-    from jointcampaign.pipeline.subtitle_stage import localize_with
+    from jointcampaign.pipeline.subtitle_stage import localize_with_strings
     from jointcampaign.subtitles.reader import read_subtitles
     from jointcampaign.subtitles.writer import check_output_format, write_subtitles
-    from jointcampaign.translate.argos_engine import ArgosTranslator
+    from jointcampaign.translate.service import build_translator, load_glossary
 
     with user_errors():
         check_output_format(out)
         config = settings()
         timing = _timing(video, fps)
         document = read_subtitles(file)
-        engine = ArgosTranslator(config.models_dir, threads=config.threads, beam_size=config.beam_size)
-        localized, notes = localize_with(document.cues, engine, source, to, terms or (), timing)
+        kept = load_glossary(glossary, to) if glossary is not None else None
+        translator = build_translator(config, keep=terms or (), glossary=kept)
+        line_terms = [*(terms or ()), *(kept.keep if kept else ())]
+        localized, notes, strings = localize_with_strings(document.cues, translator, source, to, line_terms, timing)
         write_subtitles(localized.cues, out, crlf=crlf, lang=to)
     summary = localized.summary
     console.print(
@@ -127,4 +146,19 @@ def translate(
             f"… and {len(localized.issues) - _SHOWN_BREAKS} more: jointcampaign subtitles check {out} --lang {to}"
         )
     for note in dict.fromkeys(notes):
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        if not note.startswith(("repaired «", "NOT REPAIRED")):
+            console.print(f"[yellow]note:[/] {note}", highlight=False)
+    unsure = [item for item in strings if item.verdict.needs_review]
+    for item in unsure[:_SHOWN_BREAKS]:
+        err_console.print(
+            f"needs review: «{item.source}» → «{item.text}»: {'; '.join(item.verdict.reasons)}",
+            highlight=False, markup=False, soft_wrap=True,
+        )  # fmt: skip
+    if unsure:
+        err_console.print(
+            f"warning: {len(unsure)} of {len(strings)} sentence(s) need review: the engine is not sure of them; "
+            "have a speaker of the language check them before use",
+            style="yellow", highlight=False, markup=False, soft_wrap=True,
+        )  # fmt: skip
+        if strict:
+            raise typer.Exit(EXIT_NEEDS_REVIEW)

@@ -16,6 +16,7 @@ from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.results import RunOutcome
 from jointcampaign.report.brief import render_brief
 from jointcampaign.report.qc import render_qc
+from jointcampaign.report.translation import review_blockers, translation_review
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 
@@ -82,12 +83,17 @@ def stage_payload(
                 "path": video.as_posix(),
                 "poster": poster.as_posix(),
                 "probe": cut.probe,
+                "draft": cut.draft,
             }
         )
     name = loaded.partner_name(partner)
     title = loaded.campaign.title
-    write_text_atomic(payload / "brief.html", render_brief(loaded, partner, blockers, today))
-    write_text_atomic(payload / "qc.html", render_qc(title, name, partner, languages, outcome, blockers))
+    reviews = translation_review(loaded, outcome, partner, languages)
+    everything = [*blockers, *review_blockers(loaded, reviews)]
+    write_text_atomic(payload / "brief.html", render_brief(loaded, partner, everything, today, reviews))
+    write_text_atomic(
+        payload / "qc.html", render_qc(title, name, partner, languages, outcome, everything, reviews)
+    )
     manifest = {
         "campaign": {"slug": loaded.slug, "title": title},
         "partner": {"id": partner, "name": name},
@@ -99,9 +105,15 @@ def stage_payload(
             else {"approved": False, "by": None, "date": None}
             for p in loaded.campaign.partner_ids
         },
-        "blockers": [b.as_dict() for b in blockers],
+        "blockers": [b.as_dict() for b in everything],
         "failures": [f.as_dict() for f in outcome.failures if f.partner in (None, partner)],
+        "translation": {language: review.as_manifest() for language, review in reviews.items()},
         "cuts": cuts,
+        "held_back": [
+            {"language": language, "reason": "translation not reviewed (translation.unreviewed_cuts: hold)"}
+            for held_partner, language in outcome.held
+            if held_partner == partner
+        ],
         "generator": f"jointcampaign {__version__}",
         "source_hash": source_hash(loaded),
     }

@@ -28,6 +28,7 @@ from markdown_it.token import Token
 
 from jointcampaign.fileio import write_text_atomic
 from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.status import UNCHECKED, StringStatus, TranslatedString, worst
 
 OPEN, CLOSE = "⟦", "⟧"
 _PLACEHOLDER = re.compile(r"⟦\s*(/?)\s*(\d+)\s*⟧")
@@ -39,6 +40,14 @@ class CopyResult:
     piece: str
     path: Path
     notes: tuple[str, ...]
+    strings: tuple[TranslatedString, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkdownTranslation:
+    text: str
+    notes: list[str]
+    strings: list[TranslatedString]  # one per translated line, in order
 
 
 @dataclass
@@ -91,22 +100,33 @@ def markdown_segments(text: str) -> list[str]:
 
 
 def translate_markdown(text: str, translator: Translator, source: str, target: str) -> tuple[str, list[str]]:
+    translated = translate_markdown_strings(text, translator, source, target)
+    return translated.text, translated.notes
+
+
+def translate_markdown_strings(
+    text: str, translator: Translator, source: str, target: str, where: str = "copy"
+) -> MarkdownTranslation:
+    """The translated Markdown, its notes, and each translated line with its status."""
     lines = _lines(text)
     blocks, notes = _blocks(lines)
     units = [unit for block in blocks for unit in block.units if isinstance(unit, _Unit)]
     outputs: dict[int, str] = {}
+    verdicts: dict[int, StringStatus] = {}
     if units:
         batch = translator.translate_batch([unit.segment for unit in units], source, target)
         notes += batch.notes
         retry: list[_Unit] = []
-        for unit, translated in zip(units, batch.texts, strict=True):
+        statuses = batch.statuses if len(batch.statuses) == len(units) else [UNCHECKED] * len(units)
+        for unit, translated, verdict in zip(units, batch.texts, statuses, strict=True):
             rebuilt = _rebuild(unit, translated)
             if rebuilt is None:
                 retry.append(unit)
             else:
                 outputs[id(unit)] = rebuilt
+                verdicts[id(unit)] = verdict
         if retry:
-            more = _translate_runs(retry, translator, source, target, outputs)
+            more = _translate_runs(retry, translator, source, target, outputs, verdicts)
             notes += [note for note in more if note not in notes]
     for block in blocks:
         pieces = [outputs[id(unit)] if isinstance(unit, _Unit) else unit for unit in block.units]
@@ -115,17 +135,21 @@ def translate_markdown(text: str, translator: Translator, source: str, target: s
             line = lines[number]
             if line[start:end] != new:
                 lines[number] = line[:start] + new + line[end:]
-    return "\n".join(lines) + "\n", notes
+    strings = [
+        TranslatedString(where, unit.source.replace("\n", " "), outputs[id(unit)], verdicts[id(unit)])
+        for unit in units
+    ]
+    return MarkdownTranslation("\n".join(lines) + "\n", notes, strings)
 
 
 def translate_copy_piece(
     source_file: Path, piece: str, translator: Translator, source: str, target: str, out_dir: Path
 ) -> CopyResult:
     text = source_file.read_text(encoding="utf-8-sig")
-    translated, notes = translate_markdown(text, translator, source, target)
+    translated = translate_markdown_strings(text, translator, source, target, where=f"copy:{piece}")
     destination = out_dir / f"{piece}.md"
-    write_text_atomic(destination, translated)
-    return CopyResult(piece=piece, path=destination, notes=tuple(notes))
+    write_text_atomic(destination, translated.text)
+    return CopyResult(piece=piece, path=destination, notes=tuple(translated.notes), strings=tuple(translated.strings))
 
 
 # -- parsing -----------------------------------------------------------------------------------
@@ -437,22 +461,32 @@ def _well_nested(found: list[str], pairs: dict[str, str]) -> bool:
 
 
 def _translate_runs(
-    units: list[_Unit], translator: Translator, source: str, target: str, outputs: dict[int, str]
+    units: list[_Unit],
+    translator: Translator,
+    source: str,
+    target: str,
+    outputs: dict[int, str],
+    verdicts: dict[int, StringStatus],
 ) -> list[str]:
     """Fallback: each text run of each unit on its own, the markup left where it was."""
     texts = [run.raw for unit in units for run in unit.runs if run.text and run.raw.strip()]
     batch = translator.translate_batch(texts, source, target) if texts else None
     translated = iter(batch.texts if batch else [])
+    judged = batch.statuses if batch and len(batch.statuses) == len(texts) else [UNCHECKED] * len(texts)
+    statuses = iter(judged)
     for unit in units:
         pieces = []
+        own: list[StringStatus] = []
         for run in unit.runs:
             if run.text and run.raw.strip():
                 leading = run.raw[: len(run.raw) - len(run.raw.lstrip())]
                 trailing = run.raw[len(run.raw.rstrip()) :]
                 new = next(translated).replace("\n", " ").strip()
+                own.append(next(statuses))
                 pieces.append(leading + new + trailing)
             else:
                 pieces.append(run.raw)
         outputs[id(unit)] = "".join(pieces)
+        verdicts[id(unit)] = worst(own)
     return list(batch.notes) if batch else []
 

@@ -23,7 +23,7 @@ from jointcampaign.pipeline.plan import RunPlan
 from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
 from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.translate.engines import engine_identity
+from jointcampaign.translate.engines import engine_identity, fallback_identity
 
 # Modules that never change what a run produces: editing them must not invalidate cached work.
 _CODE_EXCLUDED = ("cli", "portal", "demo")
@@ -161,6 +161,7 @@ def _translation(plan: RunPlan, language: str, settings: Settings, stage: str) -
         .value("model", translation_version(settings, plan.source_language, language))
         .value("engine", engine_identity(settings, plan.source_language, language))
         .value("beam_size", settings.beam_size)
+        .value("fallback", fallback_identity(settings, plan.source_language, language))
         .value("campaign", campaign_facts(plan.loaded))
         .value("brands", brand_facts(plan.loaded))
         .files("review", review_files(plan.loaded, language))
@@ -209,6 +210,8 @@ def cut_fingerprint(
         .file("video", plan.loaded.folder / video.source)
         .file("subtitles", subtitles.srt)
         .value("end_card", subtitles.end_cards.get(partner))
+        # The DRAFT mark is burned in while a string needs review: reviewing it must re-render the cut.
+        .value("draft", subtitles.draft_for(partner))
     )
     for kit_partner, kit in sorted(plan.loaded.brand_kits.items()):
         hasher.files(f"kit:{kit_partner}", sorted(p for p in kit.folder.rglob("*") if p.is_file()))
@@ -252,15 +255,19 @@ def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fing
         .value("blockers", [b.as_dict() for b in plan.blockers])
         .value("failures", [f.as_dict() for f in outcome.failures])
     )
+    hasher.value("held", sorted(outcome.held))
     for copy in sorted(outcome.copies, key=lambda c: c.language):
         hasher.value("notes", [copy.language, list(copy.notes)])
+        hasher.value("strings", [item.as_dict() for item in copy.strings])
         hasher.files(f"copy:{copy.language}", [copy.pieces[k] for k in sorted(copy.pieces)])
     for subs in sorted(outcome.subtitles, key=lambda s: s.language):
         hasher.value("cues", [subs.language, subs.cue_count, list(subs.notes)])
+        hasher.value("strings", [item.as_dict() for item in subs.strings])
+        hasher.value("end_card_strings", {p: item.as_dict() for p, item in sorted(subs.end_card_strings.items())})
         hasher.files("subs", [subs.srt, subs.vtt])
     for cut in sorted(outcome.cuts, key=lambda c: (c.partner, c.language, c.aspect)):
         if cut.partner == partner:
-            hasher.value("probe", [cut.language, cut.aspect, cut.probe]).files("cut", [cut.path, cut.poster])
+            hasher.value("probe", [cut.language, cut.aspect, cut.probe, cut.draft]).files("cut", [cut.path, cut.poster])
     outputs = (plan.layout.bag_dir(partner), plan.layout.zip_file(partner))
     return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs)
 

@@ -20,6 +20,7 @@ from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Deliverable
 from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.status import TranslatedString
 from jointcampaign.validation import Blocker, ValidationReport
 
 
@@ -99,6 +100,7 @@ def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | Non
 def translate_copy(plan: RunPlan, language: str, translator: Translator) -> CopyOutcome:
     pieces: dict[str, Path] = {}
     notes: list[str] = []
+    strings: list[TranslatedString] = []
     items = plan.copy_pieces()
     update = reporter("copy", language)
     for done, item in enumerate(items):
@@ -113,8 +115,11 @@ def translate_copy(plan: RunPlan, language: str, translator: Translator) -> Copy
         )
         pieces[item.id] = result.path
         notes.extend(result.notes)
+        strings.extend(result.strings)
         update((done + 1) / len(items))
-    return CopyOutcome(language=language, pieces=pieces, notes=tuple(dict.fromkeys(notes)))
+    return CopyOutcome(
+        language=language, pieces=pieces, notes=tuple(dict.fromkeys(notes)), strings=tuple(strings)
+    )
 
 
 def translate_subtitles(plan: RunPlan, language: str, translator: Translator) -> SubtitleOutcome | None:
@@ -139,6 +144,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
     )
     reporter("subtitles", language)(1.0)
     localized = result.localized
+    cards = _end_card_strings(plan, language, translator)
     return SubtitleOutcome(
         language=language,
         deliverable=video.id,
@@ -149,15 +155,22 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
         readability=localized.summary.as_dict(),
         rule_breaks=tuple(f"cue {issue.index}: {issue.message}" for issue in localized.issues),
         borrowed_time=tuple(localized.borrowed_time()),
-        end_cards=_end_card_lines(plan, language, translator),
+        end_cards={partner: card.text for partner, card in cards.items()},
+        strings=result.strings,
+        end_card_strings=cards,
     )
 
 
-def _end_card_lines(plan: RunPlan, language: str, translator: Translator) -> dict[str, str]:
-    from jointcampaign.render.offer import translated_offer_line
+def _end_card_strings(plan: RunPlan, language: str, translator: Translator) -> dict[str, TranslatedString]:
+    from jointcampaign.render.offer import translated_offer
 
-    lines = {partner: translated_offer_line(plan.loaded, partner, language, translator) for partner in plan.partners}
-    return {partner: line for partner, line in lines.items() if line}
+    lines = {partner: translated_offer(plan.loaded, partner, language, translator) for partner in plan.partners}
+    return {partner: line for partner, line in lines.items() if line is not None and line.text}
+
+
+def holds_back(plan: RunPlan, subtitles: SubtitleOutcome, partner: str) -> bool:
+    """Whether the campaign keeps `partner`'s unreviewed cuts out of its bundle instead of marking them."""
+    return plan.loaded.campaign.translation.unreviewed_cuts == "hold" and subtitles.draft_for(partner)
 
 
 def render_cuts_for(
@@ -172,13 +185,14 @@ def render_cuts_for(
 
     `end_card_text`: the offer sentence in `language` (render.offer.translated_offer_line); None = source.
     """
-    from jointcampaign.render.cut import CutRequest, Focus, render_cuts
+    from jointcampaign.render.cut import DRAFT_MARK, CutRequest, Focus, render_cuts
     from jointcampaign.render.offer import end_card_for
     from jointcampaign.subtitles.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)
     assert video.source is not None
     kits = plan.loaded.brand_kits
+    draft = subtitles.draft_for(partner)
     ordered = [partner, *(p for p in plan.partners if p != partner)]
     cues = read_subtitles(subtitles.srt).cues
     aspects = plan.aspects
@@ -197,6 +211,7 @@ def render_cuts_for(
             threads=settings.threads,
             focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
             end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
+            draft_mark=DRAFT_MARK if draft else None,
         )
         for aspect in aspects
     ]
@@ -215,6 +230,7 @@ def render_cuts_for(
                 path=result.path,
                 poster=poster,
                 probe=asdict(result.info),
+                draft=draft,
             )
         )
     return outcomes

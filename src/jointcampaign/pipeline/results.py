@@ -6,12 +6,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jointcampaign.translate.status import TranslatedString
+
 
 @dataclass(frozen=True)
 class CopyOutcome:
     language: str
     pieces: dict[str, Path]
     notes: tuple[str, ...] = ()
+    strings: tuple[TranslatedString, ...] = ()  # every translated line, with its status
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,15 @@ class SubtitleOutcome:
     borrowed_time: tuple[str, ...] = ()
     # The end card's offer sentence per bundle partner, translated alongside the subtitles.
     end_cards: dict[str, str] = field(default_factory=dict)
+    strings: tuple[TranslatedString, ...] = ()  # every translated subtitle sentence, with its status
+    end_card_strings: dict[str, TranslatedString] = field(default_factory=dict)  # per partner
+
+    def draft_for(self, partner: str) -> bool:
+        """Whether `partner`'s cuts would show a string nobody has reviewed and the engine is unsure of."""
+        card = self.end_card_strings.get(partner)
+        return any(item.verdict.needs_review for item in self.strings) or (
+            card is not None and card.verdict.needs_review
+        )
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class CutOutcome:
     path: Path
     poster: Path
     probe: dict[str, Any]
+    draft: bool = False  # carries the "DRAFT – translation not reviewed" mark
 
 
 @dataclass(frozen=True)
@@ -60,3 +73,5 @@ class RunOutcome:
     subtitles: list[SubtitleOutcome] = field(default_factory=list)
     cuts: list[CutOutcome] = field(default_factory=list)
     failures: list[StageFailure] = field(default_factory=list)
+    # (partner, language) whose cuts were kept out of the bundle: unreviewed, and the campaign says hold.
+    held: list[tuple[str, str]] = field(default_factory=list)

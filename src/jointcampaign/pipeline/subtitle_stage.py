@@ -12,6 +12,7 @@ from jointcampaign.subtitles.readability import rules_for
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.writer import write_srt, write_vtt
 from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.status import UNCHECKED, TranslatedString
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class SubtitleResult:
     vtt: Path
     localized: LocalizedSubtitles
     notes: tuple[str, ...]
+    strings: tuple[TranslatedString, ...] = ()
 
 
 def localize_with(
@@ -48,16 +50,37 @@ def localize_with(
     rule_overrides: Mapping[str, float] | None = None,
 ) -> tuple[LocalizedSubtitles, list[str]]:
     """Whole sentences go to the translator in one batch; the result is re-timed and line-broken."""
+    localized, notes, _ = localize_with_strings(cues, translator, source, target, terms, timing, rule_overrides)
+    return localized, notes
+
+
+def localize_with_strings(
+    cues: Sequence[Cue],
+    translator: Translator,
+    source: str,
+    target: str,
+    terms: Sequence[str] = (),
+    timing: VideoTiming | None = None,
+    rule_overrides: Mapping[str, float] | None = None,
+) -> tuple[LocalizedSubtitles, list[str], list[TranslatedString]]:
+    """As `localize_with`, and each translated sentence with its status."""
     notes: list[str] = []
+    strings: list[TranslatedString] = []
 
     def translate(texts: list[str]) -> list[str]:
         batch = translator.translate_batch(texts, source, target)
         notes.extend(batch.notes)
+        statuses = batch.statuses if len(batch.statuses) == len(texts) else [UNCHECKED] * len(texts)
+        strings.extend(
+            TranslatedString("subtitles", text, out, verdict)
+            for text, out, verdict in zip(texts, batch.texts, statuses, strict=True)
+        )
         return batch.texts
 
     timing = timing or VideoTiming()
     rules = rules_for(target, frame_rate=timing.frame_rate, overrides=rule_overrides)
-    return localize_cues(cues, translate, target, terms=terms, rules=rules, media_end=timing.end), notes
+    localized = localize_cues(cues, translate, target, terms=terms, rules=rules, media_end=timing.end)
+    return localized, notes, strings
 
 
 def translate_subtitle_file(
@@ -73,9 +96,12 @@ def translate_subtitle_file(
 ) -> SubtitleResult:
     """`rule_overrides`: the campaign's own readability rules for `target` (rules.yaml names)."""
     document = read_subtitles(source_file)
-    localized, notes = localize_with(document.cues, translator, source, target, terms, timing, rule_overrides)
+    localized, notes, strings = localize_with_strings(
+        document.cues, translator, source, target, terms, timing, rule_overrides
+    )
     write_srt(localized.cues, srt_out)
     write_vtt(localized.cues, vtt_out)
     return SubtitleResult(
-        language=target, srt=srt_out, vtt=vtt_out, localized=localized, notes=tuple(dict.fromkeys(notes))
-    )
+        language=target, srt=srt_out, vtt=vtt_out, localized=localized, notes=tuple(dict.fromkeys(notes)),
+        strings=tuple(strings),
+    )  # fmt: skip

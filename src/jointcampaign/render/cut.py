@@ -22,6 +22,7 @@ from jointcampaign.media.probe import MediaInfo, probe
 from jointcampaign.render.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
 from jointcampaign.render.checks import check_cut, check_decoded_frames
 from jointcampaign.render.decode import SourceDecoder
+from jointcampaign.render.draft import DRAFT_MARK, draft_overlay, mark_still
 from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer
 from jointcampaign.render.endcard import end_card_image
 from jointcampaign.render.layout import CutLayout, cut_layout
@@ -37,7 +38,7 @@ from jointcampaign.render.yuv import (
     yuv420_to_rgb,
 )
 
-__all__ = ["CutRequest", "CutResult", "EndCard", "Focus", "Progress", "render_cut", "render_cuts"]
+__all__ = ["DRAFT_MARK", "CutRequest", "CutResult", "EndCard", "Focus", "Progress", "render_cut", "render_cuts"]
 
 PROGRESS_EVERY_FRAMES = 15
 POSTER_QUALITY = 88
@@ -106,12 +107,17 @@ def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
         )
         card = rgb_to_yuv420(image, matrix)
         card_frames = max(1, round(request.end_card.seconds * float(info.frame_rate)))
+    logos = logo_overlays(request.logos, layout, matrix)
+    if request.draft_mark:
+        mark = draft_overlay(request.draft_mark, layout, matrix, request.font_dirs)
+        logos.append(mark)  # drawn on every frame, like the logos
+        card = mark_still(card, layout.size, mark) if card is not None else None
     return _Prepared(
         index=index,
         request=request,
         layout=layout,
         frame=reframe((info.width, info.height), layout.size, request.focus),
-        logos=logo_overlays(request.logos, layout, matrix),
+        logos=logos,
         subtitles=subtitle_track(
             cues,
             layout,

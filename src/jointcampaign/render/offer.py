@@ -12,6 +12,7 @@ from jointcampaign.report.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Offer
 from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.status import UNCHANGED, UNCHECKED, TranslatedString
 
 
 def audience_offer(loaded: LoadedCampaign, partner: str) -> Offer | None:
@@ -32,11 +33,24 @@ def translated_offer_line(
     loaded: LoadedCampaign, partner: str, language: str, translator: Translator
 ) -> str | None:
     """The sentence in `language`, through the same translator (glossary, memory) as the copy."""
+    translated = translated_offer(loaded, partner, language, translator)
+    return translated.text if translated is not None else None
+
+
+def translated_offer(
+    loaded: LoadedCampaign, partner: str, language: str, translator: Translator
+) -> TranslatedString | None:
+    """The sentence in `language` with its status (a bare engine's output counts as unchecked)."""
     line = offer_line(loaded, partner)
     source = loaded.campaign.source_language
-    if line is None or language == source:
-        return line
-    return translator.translate_batch([line], source, language).texts[0]
+    if line is None:
+        return None
+    where = f"end-card:{partner}"
+    if language == source:
+        return TranslatedString(where, line, line, UNCHANGED)
+    batch = translator.translate_batch([line], source, language)
+    verdict = batch.statuses[0] if batch.statuses else UNCHECKED
+    return TranslatedString(where, line, batch.texts[0], verdict)
 
 
 def end_card_for(

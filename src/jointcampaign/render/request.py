@@ -76,6 +76,7 @@ class CutRequest:
     crf: int = 21
     threads: int | None = None  # for this cut's encoder; None lets the renderer share the cores
     font_dirs: Sequence[Path] | None = None
+    draft_mark: str | None = None  # burned into every frame when the cut's translation is not reviewed
 
     @property
     def poster(self) -> Path:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from jointcampaign.report.html import flag, page, table
 from jointcampaign.report.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Approval
 from jointcampaign.validation import Blocker
+
+if TYPE_CHECKING:
+    from jointcampaign.report.translation import LanguageReview
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
 
@@ -77,7 +82,13 @@ def partnership_health(loaded: LoadedCampaign, today: dt.date) -> list[HealthChe
     ]
 
 
-def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker], today: dt.date) -> str:
+def render_brief(
+    loaded: LoadedCampaign,
+    partner_id: str,
+    blockers: list[Blocker],
+    today: dt.date,
+    reviews: Mapping[str, LanguageReview] | None = None,
+) -> str:
     campaign = loaded.campaign
     name = loaded.partner_name
     blocked = {b.deliverable for b in blockers}
@@ -85,6 +96,7 @@ def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker
         f"<h1>{escape(campaign.title)}</h1>",
         f'<p class="muted">Campaign brief for <strong>{escape(name(partner_id))}</strong> · '
         f"{escape(loaded.slug)} · prepared {today.isoformat()}</p>",
+        *_translation_badges(loaded, reviews or {}),
         "<h2>Partners</h2>",
         table(
             ["Partner", "Community languages", "Tracked link"],
@@ -165,6 +177,26 @@ def render_brief(loaded: LoadedCampaign, partner_id: str, blockers: list[Blocker
         ),
     ]
     return page(f"{campaign.title} — brief for {name(partner_id)}", "\n".join(sections))
+
+
+def _translation_badges(loaded: LoadedCampaign, reviews: Mapping[str, LanguageReview]) -> list[str]:
+    """One badge per language: ready, or how many strings need review and who reviews them."""
+    if not reviews:
+        return []
+    badges = []
+    for language, review in reviews.items():
+        if review.needs_review:
+            owners = " and ".join(loaded.partner_name(owner) for owner in review.owners)
+            badges.append(
+                f'<li data-language="{escape(language)}">{escape(language)}: '
+                f'<span class="bad badge">needs review</span> — {review.needs_review} string(s), '
+                f"reviewed by {escape(owners)} (see qc.html)</li>"
+            )
+        else:
+            badges.append(
+                f'<li data-language="{escape(language)}">{escape(language)}: <span class="ok badge">ready</span></li>'
+            )
+    return ["<h2>Translations</h2>", f"<ul class='translations'>{''.join(badges)}</ul>"]
 
 
 def _status(blocked: bool, due: dt.date, today: dt.date) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from jointcampaign.pipeline.results import RunOutcome
 from jointcampaign.report.html import flag, page, table
+from jointcampaign.report.translation import LanguageReview
 from jointcampaign.validation import Blocker
 
 
@@ -16,7 +18,9 @@ def render_qc(
     languages: list[str],
     outcome: RunOutcome,
     blockers: list[Blocker],
+    reviews: Mapping[str, LanguageReview] | None = None,
 ) -> str:
+    reviews = reviews or {}
     sections = [
         f"<h1>Quality report</h1><p class='muted'>{escape(title)} · bundle for {escape(partner_name)}</p>"
     ]
@@ -27,18 +31,26 @@ def render_qc(
         cuts = [c for c in outcome.cuts if c.language == language and c.partner == partner_id]
         failures = [f for f in outcome.failures if f.language == language and f.partner in (None, partner_id)]
         notes = [*(copy.notes if copy else ()), *(n for s in subs for n in s.notes)]
+        review = reviews.get(language)
+        unsure = review.needs_review if review else 0
+        drafts = sum(cut.draft for cut in cuts)
+        held = (partner_id, language) in outcome.held
+        video = flag(bool(cuts) and not failures and not drafts, f"{len(cuts)} cut(s)",
+                     "held back: not reviewed" if held else f"{drafts} draft(s)" if drafts else "failed")  # fmt: skip
         rows.append(
             [
                 escape(language),
+                flag(unsure == 0, "confident or reviewed", f"{unsure} need review"),
                 flag(copy is not None, f"{len(copy.pieces)} pieces" if copy else "", "missing"),
                 flag(bool(subs), f"{sum(s.cue_count for s in subs)} cues" if subs else "", "missing"),
-                flag(bool(cuts) and not failures, f"{len(cuts)} cut(s)", "failed"),
+                video,
                 escape("; ".join(dict.fromkeys(notes))) or "—",
             ]
         )
     sections += [
         "<h2>Languages</h2>",
-        table(["Language", "Copy", "Subtitles", "Video", "Notes"], rows, raw=True),
+        table(["Language", "Translation", "Copy", "Subtitles", "Video", "Notes"], rows, raw=True),
+        *_needs_review(reviews),
     ]
     sub_rows = []
     for result in outcome.subtitles:
@@ -96,3 +108,33 @@ def render_qc(
         ),
     ]
     return page(f"QC — {title} — {partner_name}", "\n".join(sections))
+
+
+def _needs_review(reviews: Mapping[str, LanguageReview]) -> list[str]:
+    """Per language: every string the engine is not sure of, why, and the commands that fix it."""
+    sections = [
+        "<h2 id='needs-review'>Needs review</h2>",
+        "<p class='muted'>Machine translations the checks could not trust (the engine's own score, "
+        "repeated words, an odd length, repaired names or codes, words left untranslated). Cuts that "
+        "show them carry a DRAFT mark. A speaker of the language corrects them once; they are then "
+        "remembered and win on every run.</p>",
+    ]
+    listed = False
+    for language, review in reviews.items():
+        if not review.unsure:
+            continue
+        listed = True
+        rows = [
+            [item.where, item.source, item.text, "; ".join(item.verdict.reasons) or "low confidence",
+             f"{item.verdict.engine}, {item.verdict.confidence:.2f}"]
+            for item in review.unsure
+        ]  # fmt: skip
+        steps = "".join(f"<li><code>{escape(command)}</code></li>" for command in review.commands)
+        sections += [
+            f"<h3 data-language='{escape(language)}'>{escape(language)}: {review.needs_review} string(s)</h3>",
+            table(["Where", "Source", "Machine output", "Why", "Engine, confidence"], rows),
+            f"<p>To fix:</p><ol>{steps}</ol>",
+        ]
+    if not listed:
+        sections.append("<p class='muted'>None: every string is reviewed, remembered or confident.</p>")
+    return sections

@@ -179,6 +179,15 @@ class SubtitleSettings(Strict):
 
 
 CheckIn = Literal["weekly", "fortnightly", "monthly"]
+UnreviewedCuts = Literal["draft", "hold"]
+
+
+class TranslationSettings(Strict):
+    unreviewed_cuts: UnreviewedCuts = Field(
+        default="draft",
+        description="cuts whose subtitles or end card hold a string that needs review: 'draft' burns a "
+        "'DRAFT – translation not reviewed' mark into them; 'hold' leaves them out of the bundles",
+    )
 
 
 class Campaign(Strict):
@@ -196,6 +205,7 @@ class Campaign(Strict):
     cuts: Cuts = Field(default_factory=Cuts)
     glossary: Glossary = Field(default_factory=Glossary)
     subtitles: SubtitleSettings = Field(default_factory=SubtitleSettings)
+    translation: TranslationSettings = Field(default_factory=TranslationSettings)
 
     def partner(self, partner_id: str) -> Partner:
         return next(p for p in self.partners if p.id == partner_id)

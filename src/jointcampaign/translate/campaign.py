@@ -54,7 +54,7 @@ def bare_translator(loaded: LoadedCampaign, engine: Translator | None = None) ->
 
 
 def build_campaign_translator(
-    loaded: LoadedCampaign, engine: Translator, memory_path: Path | None = None
+    loaded: LoadedCampaign, engine: Translator, memory_path: Path | None = None, fallback: Translator | None = None
 ) -> LocalizingTranslator:
     """The translator a campaign's copy and subtitles go through.
 
@@ -69,6 +69,7 @@ def build_campaign_translator(
         offer_codes=offer_codes(loaded),
         memory=shared_memory(memory_path) if memory_path is not None else None,
         overrides=ReviewStore.load(files, bare.rules_for),
+        fallback=fallback,
     )
 
 

@@ -35,6 +35,7 @@ class ExportResult:
     entries: int
     reviewed: int
     findings: int
+    needs_review: int = 0
 
 
 class _Recorder:
@@ -142,10 +143,14 @@ def export_review(
             translator.engine.version(source, language) if set(batch.origins) - {"review"} else ""
         ),
     }
-    reviewed = 0
-    for text, translation, origin in zip(texts, batch.texts, batch.origins, strict=True):
+    reviewed = unsure = 0
+    for text, translation, origin, verdict in zip(texts, batch.texts, batch.origins, batch.statuses, strict=True):
         where = places[text]
         notes = [f"{segment.context}: {segment.reference[0]}" for segment in where[1:]]
+        if verdict.needs_review:
+            unsure += 1
+            notes.append(f"QC: needs review ({verdict.engine}, confidence {verdict.confidence:.2f}): "
+                         + "; ".join(verdict.reasons))  # fmt: skip
         finding = findings.get(text)
         if finding is not None:
             notes.append("QC: " + finding.note())
@@ -161,4 +166,4 @@ def export_review(
         po.append(entry)
     with atomic_path(destination) as temp:
         po.save(str(temp))
-    return ExportResult(destination, len(texts), reviewed, len(findings))
+    return ExportResult(destination, len(texts), reviewed, len(findings), unsure)

@@ -60,6 +60,8 @@ class StringStatus:
 
 REVIEWED = StringStatus("reviewed", 1.0, "review")
 UNCHANGED = StringStatus("confident", 1.0, "none")  # nothing to translate (source language, no letters)
+# From a translator that judges nothing (a bare engine): never shipped as if checked.
+UNCHECKED = StringStatus("needs_review", 0.0, "unknown", ("not checked: translated without the localizing service",))
 
 
 def worst(statuses: Iterable[StringStatus]) -> StringStatus:
