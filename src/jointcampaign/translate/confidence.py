@@ -98,7 +98,8 @@ def signals(evidence: Evidence) -> list[Signal]:
 
 def assess(evidence: Evidence) -> StringStatus:
     found = signals(evidence)
-    confidence = math.prod(signal.factor for signal in found)
+    # Rounded here, not when stored: a verdict read back from the memory must equal the one made.
+    confidence = round(math.prod(signal.factor for signal in found), 4)
     threshold = THRESHOLDS.get(evidence.engine, DEFAULT_THRESHOLD)
     reasons = tuple(signal.reason for signal in found if signal.reason and signal.factor < 1.0)
     if confidence >= threshold:
@@ -151,11 +152,11 @@ def untranslated_signal(source: str, output: str, spans: Sequence[Span], target:
     words = [word.casefold() for word in _WORD.findall(_outside(source, spans))]
     if not words:
         return Signal("untranslated", 1.0)
-    left = _WORD.findall(_without_kept(output, spans))
-    present = {word.casefold() for word in left}
+    own = _without_kept(output, spans)
+    present = {word.casefold() for word in _WORD.findall(own)}
     kept = [word for word in dict.fromkeys(words) if word in present]
     share = len(kept) / len(set(words))
-    other_script = _script(source) != _script(_outside(output, ())) if output.strip() else False
+    other_script = _script(_outside(source, spans)) != _script(own)
     if not kept or (len(kept) < 2 and not other_script):
         return Signal("untranslated", 1.0)
     return Signal("untranslated", 1.0 - share, f"source words left untranslated: {', '.join(kept[:5])}")

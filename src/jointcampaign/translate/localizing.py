@@ -25,7 +25,7 @@ from jointcampaign.translate.protect import MASK_CLOSE, MASK_OPEN, ProtectionRul
 from jointcampaign.translate.protocol import TranslationBatch, Translator
 from jointcampaign.translate.repair import ProtectedBatch, SpanFinding, translate_protected
 from jointcampaign.translate.review import ReviewStore
-from jointcampaign.translate.status import REVIEWED, StringStatus
+from jointcampaign.translate.status import REMEMBERED_REVIEW, REVIEWED, StringStatus
 
 Origin = Literal["review", "memory", "mt"]
 _MASK_TOKEN = re.compile(rf"{MASK_OPEN}\s*\d+\s*{MASK_CLOSE}")
@@ -102,14 +102,16 @@ class LocalizingTranslator:
         unique = list(dict.fromkeys(texts))
         done: dict[str, _Done] = {}
         reviewed = self.overrides.lookup(unique, target)
+        done.update({text: (translation, "review", {}, REVIEWED) for text, translation in reviewed.items()})
         if self.memory is not None:
             if reviewed:
                 self.memory.remember_reviewed(reviewed, source, target, self.overrides.origin(target))
             remembered_reviews = self.memory.reviewed(
                 [t for t in unique if t not in reviewed], source, target
             )
-            reviewed = {**remembered_reviews, **reviewed}
-        done.update({text: (translation, "review", {}, REVIEWED) for text, translation in reviewed.items()})
+            done.update(
+                {text: (translation, "review", {}, REMEMBERED_REVIEW) for text, translation in remembered_reviews.items()}
+            )
         pending = [text for text in unique if text not in done]
         rules = self.rules_for(target)
         key = None
@@ -121,7 +123,7 @@ class LocalizingTranslator:
             for text, hit in self.memory.lookup(pending, key).items():
                 verdict = _remembered_verdict(hit.details)
                 if verdict is not None:  # an entry without a verdict predates scoring: translate again
-                    done[text] = (hit.text, "memory", hit.details, verdict.recalled())
+                    done[text] = (hit.text, "memory", hit.details, verdict)
             pending = [text for text in pending if text not in done]
         calls = 0
         if pending:

@@ -1,9 +1,12 @@
 """How sure the pipeline is of one translated string, carried with the string wherever it goes.
 
-`reviewed`: a human wrote or approved it (review/<lang>.po). `memory`: machine output recalled
-from the translation memory that was judged confident when it was made. `confident`: fresh
-machine output that passed every check. `needs_review`: machine output a human must look at
-before customers see it (a needs_review string recalled from memory stays needs_review).
+`reviewed`: a human wrote or approved it for this campaign (its review/<lang>.po). `memory`: a
+human translation recalled from the translation memory (reviewed for another campaign, or in an
+earlier review file). `confident`: machine output that passed every check. `needs_review`:
+machine output a human must look at before customers see it.
+
+Machine output recalled from the memory keeps the verdict it was stored with, so a rerun reports
+exactly what the cold run did and a needs_review guess is never promoted by being remembered.
 """
 
 from __future__ import annotations
@@ -31,12 +34,6 @@ class StringStatus:
     def needs_review(self) -> bool:
         return self.status == "needs_review"
 
-    def recalled(self) -> StringStatus:
-        """The same verdict read back from memory: confident becomes `memory`, nothing is promoted."""
-        if self.status == "confident":
-            return StringStatus("memory", self.confidence, self.engine, self.reasons)
-        return self
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
@@ -59,6 +56,7 @@ class StringStatus:
 
 
 REVIEWED = StringStatus("reviewed", 1.0, "review")
+REMEMBERED_REVIEW = StringStatus("memory", 1.0, "review", ("reviewed earlier, not in this campaign's review files",))
 UNCHANGED = StringStatus("confident", 1.0, "none")  # nothing to translate (source language, no letters)
 # From a translator that judges nothing (a bare engine): never shipped as if checked.
 UNCHECKED = StringStatus("needs_review", 0.0, "unknown", ("not checked: translated without the localizing service",))
