@@ -188,16 +188,22 @@ def _translate_around_spans(
         translated = dict(zip(pieces, batch.texts, strict=True))
         scores = dict(zip(pieces, _scores(batch.scores, len(pieces)), strict=True))
     for item, layout in zip(work, layouts, strict=True):
-        joined = []
-        for piece in layout:
+        joined: list[str] = []
+        for index, piece in enumerate(layout):
             if isinstance(piece, Span):
-                joined.append(piece.replacement)
+                text = piece.replacement
             elif needs_translation(piece):
                 core = piece.strip()
                 lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
-                joined.append(lead + translated[core].strip() + trail)
+                text = lead + translated[core].strip() + trail
             else:
-                joined.append(piece)
+                text = piece
+            # A span touching translated letters would read as one longer tag, handle or word
+            # (`#MapleBloomsخصم`), whatever the scripts: keep them apart.
+            touching = index > 0 and isinstance(piece, Span) != isinstance(layout[index - 1], Span)
+            if touching and joined and joined[-1] and text and joined[-1][-1].isalnum() and text[0].isalnum():
+                text = " " + text
+            joined.append(text)
         candidate = join_glued(joined)
         own = [scores[p.strip()] for p in layout if isinstance(p, str) and needs_translation(p)]
         known = [score for score in own if score is not None]
