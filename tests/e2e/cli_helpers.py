@@ -18,6 +18,7 @@ def run_cli(
     env: dict[str, str] | None = None,
     offline: bool = False,
     timeout: float = 900,
+    stdin: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command = [str(BIN), *args]
     if offline:
@@ -26,4 +27,9 @@ def run_cli(
         inner = "ip link set lo up && exec " + shlex.join(command)
         command = ["unshare", "--net", "sh", "-c", inner]
     full_env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
+    if stdin is None:
+        return subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout)
+    with stdin.open("rb") as given:
+        return subprocess.run(
+            command, cwd=cwd, env=full_env, stdin=given, capture_output=True, text=True, timeout=timeout
+        )
