@@ -24,6 +24,7 @@ from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.lock import campaign_lock
 from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, StageFailure, SubtitleOutcome
 from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
+from jointcampaign.report.translation import needs_review_counts
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.validation import ValidationReport, validate_campaign
@@ -40,6 +41,8 @@ class RunSummary:
     failures: list[StageFailure] = field(default_factory=list)
     blockers: int = 0
     rebuilt: list[str] = field(default_factory=list)  # steps that ran; every other step was reused
+    needs_review: dict[str, int] = field(default_factory=dict)  # per language: strings nobody can vouch for
+    drafts: int = 0  # cuts carrying the DRAFT mark
 
     @property
     def status(self) -> str:
@@ -227,4 +230,6 @@ def _produce(plan: core.RunPlan, settings: Settings,
         if bundle is not None:
             summary.bundles[partner] = bundle
     summary.rebuilt = _ran(steps)
+    summary.needs_review = needs_review_counts(outcome, plan.languages)
+    summary.drafts = sum(cut.draft for cut in outcome.cuts)
     return summary, outcome, len(steps)

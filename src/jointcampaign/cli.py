@@ -196,6 +196,14 @@ def run(
             f"[red]✗ {failure.stage} {failure.language or ''} {failure.partner or ''}:[/] {failure.message}",
             highlight=False,
         )
+    unsure = {language: count for language, count in summary.needs_review.items() if count}
+    if unsure:
+        listed = ", ".join(f"{language} {count}" for language, count in unsure.items())
+        console.print(
+            f"[yellow]{sum(unsure.values())} translated string(s) need review ({listed}); "
+            f"{summary.drafts} cut(s) carry a DRAFT mark. See “Needs review” in qc.html for the fix.[/]",
+            highlight=False,
+        )
     if summary.blockers:
         console.print(f"[yellow]{summary.blockers} blocker(s): see brief.html and qc.html in each bundle.[/]")
     if summary.failures:

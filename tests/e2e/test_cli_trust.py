@@ -114,3 +114,22 @@ def test_subtitles_translate_keeps_every_span(tmp_path: Path, env: dict[str, str
                 assert span.replacement in text, (span, text)
     if engine == "argos":
         assert "need review" in result.stderr
+
+
+def test_a_run_with_unseen_copy_succeeds_and_says_what_needs_review(
+    campaign_copy: Path, tmp_path: Path, env: dict[str, str]
+) -> None:
+    (campaign_copy / "copy" / "post.md").write_text(
+        "# Winter warmers\n\nOur winter latte is back with cinnamon and oat milk.\n", encoding="utf-8"
+    )
+    (campaign_copy / "video" / "main.srt").write_text(
+        "1\n00:00:00,500 --> 00:00:02,400\nThe parking lot behind the bakery is closed on Sundays.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = run_cli(["run", str(campaign_copy), "--out", str(out), "--languages", "vi"], cwd=tmp_path,
+                     env={**env, "COLUMNS": "200", "JOINTCAMPAIGN_RENDER_HEIGHT": "180"}, offline=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "need review (vi " in result.stdout and "2 cut(s) carry a DRAFT mark" in result.stdout, result.stdout[-600:]
+    manifest = json.loads((out / campaign_copy.name / "corner-cafe" / "data" / "manifest.json").read_text())
+    assert manifest["translation"]["vi"]["needs_review"] > 0
+    assert [cut["draft"] for cut in manifest["cuts"]] == [True]  # its subtitles need review

@@ -104,3 +104,14 @@ def review_blockers(loaded: LoadedCampaign, reviews: Mapping[str, LanguageReview
                 )
             )
     return blockers
+
+
+def needs_review_counts(outcome: RunOutcome, languages: Sequence[str]) -> dict[str, int]:
+    """Per language, the distinct strings of the whole run (every partner's end card) that need review."""
+    counts = {}
+    for language in languages:
+        strings = [item for copy in outcome.copies if copy.language == language for item in copy.strings]
+        for subs in (s for s in outcome.subtitles if s.language == language):
+            strings += [*subs.strings, *subs.end_card_strings.values()]
+        counts[language] = len({(item.where, item.source) for item in strings if item.verdict.needs_review})
+    return counts
