@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jointcampaign.pipeline.results import RunOutcome
+from jointcampaign.report.translation import needs_review_counts
 from jointcampaign.validation import Blocker
 
 
@@ -41,17 +42,20 @@ def run_summary_markdown(facts: RunFacts) -> str:
         "",
         "## Languages",
         "",
-        "| language | copy | subtitles | cuts | notes |",
-        "|---|---|---|---|---|",
+        "| language | copy | subtitles | cuts | need review | notes |",
+        "|---|---|---|---|---|---|",
     ]
+    unsure = needs_review_counts(outcome, facts.languages)
     for language in facts.languages:
         copy = next((c for c in outcome.copies if c.language == language), None)
         subs = next((s for s in outcome.subtitles if s.language == language), None)
         cuts = [c for c in outcome.cuts if c.language == language]
+        drafts = sum(c.draft for c in cuts)
         notes = [*(copy.notes if copy else ()), *(subs.notes if subs else ())]
         lines.append(
             f"| {language} | {len(copy.pieces) if copy else '✗'} | {subs.cue_count if subs else '✗'} cues "
-            f"| {len(cuts)} | {_cell('; '.join(dict.fromkeys(notes))) or '—'} |"
+            f"| {len(cuts)}{f' ({drafts} draft)' if drafts else ''} | {unsure[language] or '—'} "
+            f"| {_cell('; '.join(dict.fromkeys(notes))) or '—'} |"
         )
     if outcome.failures:
         lines += [
