@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import console, err_console, settings, user_errors
+from jointcampaign.cli_support import console, err_console, user_errors
 from jointcampaign.errors import UserInputError
+from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
 
 review_app = typer.Typer(
@@ -60,7 +61,7 @@ def export_command(
     """
     with user_errors():
         loaded = _load(folder, language)
-        built = settings()
+        built = Settings.for_process()
         from jointcampaign.translate.campaign import build_campaign_translator
         from jointcampaign.translate.engines import build_engine
         from jointcampaign.translate.memory import MEMORY_FILE
@@ -108,7 +109,7 @@ def import_command(
 
         known = [segment.text for segment in campaign_segments(loaded, language)]
         result = import_review(folder, po_file, language, protection_rules(loaded, language), known)
-        memory = TranslationMemory(settings().cache_dir / MEMORY_FILE)
+        memory = TranslationMemory(Settings.for_process().cache_dir / MEMORY_FILE)
         memory.remember_reviewed(result.reviewed, loaded.campaign.source_language, language, str(result.path))
         memory.close()
     console.print(

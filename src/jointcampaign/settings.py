@@ -75,6 +75,17 @@ class Settings:
             settings = replace(settings, model_index_url=index_url)
         return replace(settings, engines=_engines(env))
 
+    @classmethod
+    def for_process(cls) -> Settings:
+        """The settings of this process, built once at its edge (a CLI command, a flow run, a bench).
+
+        It reads the environment and points argostranslate at our model folder, which must happen
+        before anything imports argostranslate: it reads its folders at import time.
+        """
+        settings = cls.from_env()
+        settings.export_to_environment()
+        return settings
+
     def export_to_environment(self) -> None:
         """Point argostranslate at our folders before it is imported (it reads them at import time)."""
         self.models_dir.mkdir(parents=True, exist_ok=True)
