@@ -21,9 +21,9 @@ from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUTS_CACHE, SUBTITLES_CACHE,
 from flows.runners import RenderRunner, render_task_runner
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline import plan as core
+from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.lock import campaign_lock
 from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, StageFailure, SubtitleOutcome
-from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.validation import ValidationReport, validate_with_installed_models
@@ -55,7 +55,7 @@ def _engine(settings: Settings) -> Translator:
 
 
 def _translator(plan: core.RunPlan, settings: Settings) -> Translator:
-    from jointcampaign.translate.campaign import build_campaign_translator
+    from jointcampaign.pipeline.translator import build_campaign_translator
     from jointcampaign.translate.memory import MEMORY_FILE
 
     return build_campaign_translator(plan.loaded, _engine(settings), settings.cache_dir / MEMORY_FILE)

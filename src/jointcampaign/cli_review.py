@@ -62,10 +62,10 @@ def export_command(
     with user_errors():
         loaded = _load(folder, language)
         built = Settings.for_process()
-        from jointcampaign.translate.campaign import build_campaign_translator
+        from jointcampaign.pipeline.review_export import export_review
+        from jointcampaign.pipeline.translator import build_campaign_translator
         from jointcampaign.translate.engines import build_engine
         from jointcampaign.translate.memory import MEMORY_FILE
-        from jointcampaign.translate.review_export import export_review
 
         translator = build_campaign_translator(loaded, build_engine(built), built.cache_dir / MEMORY_FILE)
         destination = output or Path(f"{loaded.slug}.{language}.po")
@@ -102,10 +102,10 @@ def import_command(
     """
     with user_errors():
         loaded = _load(folder, language)
-        from jointcampaign.translate.campaign import protection_rules
+        from jointcampaign.pipeline.review_export import campaign_segments
+        from jointcampaign.pipeline.translator import protection_rules
         from jointcampaign.translate.memory import MEMORY_FILE, TranslationMemory
         from jointcampaign.translate.review import import_review
-        from jointcampaign.translate.review_export import campaign_segments
 
         known = [segment.text for segment in campaign_segments(loaded, language)]
         result = import_review(folder, po_file, language, protection_rules(loaded, language), known)

@@ -158,7 +158,7 @@ def _glyph_problems(loaded: LoadedCampaign) -> list[Problem]:
 
 def _review_problems(loaded: LoadedCampaign) -> list[Problem]:
     """Reviewers' PO files are checked now, not halfway through a run (placeholders, terms, syntax)."""
-    from jointcampaign.translate.campaign import protection_rules, review_files
+    from jointcampaign.pipeline.translator import protection_rules, review_files
     from jointcampaign.translate.review import read_review
 
     problems: list[Problem] = []
