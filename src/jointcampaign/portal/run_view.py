@@ -75,6 +75,8 @@ class RunView:
     queue_position: int
     elapsed_s: float | None
     detail_url: str | None
+    started_at: float | None = None
+    finished_at: float | None = None
     stages: list[StageView] = field(default_factory=list)
     bundles: list[BundleView] = field(default_factory=list)
     blockers: list[dict[str, Any]] = field(default_factory=list)
@@ -160,6 +162,8 @@ def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any],
         queue_position=runner.queue_position(submission) if state == QUEUED else 0,
         elapsed_s=round(elapsed, 1) if elapsed is not None else None,
         detail_url=live.detail_url,
+        started_at=started,
+        finished_at=finished,
         stages=stages,
         bundles=bundles,
         blockers=list(plan.get("blockers", [])),
