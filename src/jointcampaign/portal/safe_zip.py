@@ -73,7 +73,8 @@ def check_zip(archive: zipfile.ZipFile, limits: UploadLimits) -> tuple[list[ZipE
             continue
         if info.is_dir():
             continue
-        if mode and not stat.S_ISREG(mode):
+        # many zip tools store only permission bits (no file type): those are plain files too
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
             problems.append(
                 _problem(name, f"zip entry {name!r} is not a plain file", "remove it from the zip")
             )
