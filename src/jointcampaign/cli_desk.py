@@ -184,7 +184,7 @@ def desk_status(
     """
     from jointcampaign.portal.desk_runner import LocalRunner, PrefectQueue, Runner
     from jointcampaign.portal.desk_store import FAILED, PARTIAL, SubmissionStore
-    from jointcampaign.portal.run_view import build_run_view
+    from jointcampaign.portal.run_view import current_view
 
     store = SubmissionStore(_db(db))
     found = store.get(submission) if submission else next(iter(store.for_campaign(campaign, limit=1)), None)
@@ -202,7 +202,7 @@ def desk_status(
             plan = json.loads((root / "runs" / found.id / "plan.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             plan = {}
-        view = build_run_view(found, runner, plan, time.time())
+        view = current_view(found, runner, store, plan, time.time())
     if as_json:
         print(json.dumps(view.as_dict()))
     else:

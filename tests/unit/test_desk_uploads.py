@@ -230,3 +230,55 @@ def test_spec_diff_names_fields_and_files(tmp_path: Path) -> None:
     time.sleep(0.01)
     assert zip_snapshot(old, tmp_path / "b.zip").read_bytes() == first  # the same snapshot, the same bytes
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["campaigns/spring/campaign.yaml"]
+
+
+def test_a_failed_run_can_be_retried_from_its_snapshot(
+    desk_client: tuple[TestClient, str], tmp_path: Path
+) -> None:
+    client, _ = desk_client
+    desk = client.app.state.desk  # type: ignore[attr-defined]
+    snapshot = tmp_path / "submissions" / "spring-1"
+    (snapshot / "campaigns" / "spring").mkdir(parents=True)
+    failed = desk.submissions.add(
+        campaign="spring", lead="ana", token_id="t", source_hash="ab" * 32, snapshot=snapshot, runner="local"
+    )
+    desk.submissions.finish(failed.id, "failed", "the encoder crashed", {})
+    page = client.get(f"/desk/runs/{failed.id}")
+    assert "Retry the failed steps" in page.text and "the encoder crashed" in page.text
+    again = client.post(f"/desk/runs/{failed.id}/retry", follow_redirects=False)
+    assert again.status_code == 303
+    retried = desk.submissions.get(again.headers["location"].rsplit("/", 1)[1])
+    assert retried.id != failed.id and (retried.snapshot, retried.source_hash) == (
+        snapshot,
+        failed.source_hash,
+    )
+    desk.submissions.finish(retried.id, "done", None, {})
+    assert client.post(f"/desk/runs/{retried.id}/retry").status_code == 409  # only failed runs
+
+
+def test_run_view_eta_and_task_names() -> None:
+    from jointcampaign.portal.desk_store import Submission
+    from jointcampaign.portal.run_view import _task_name, typical_duration
+
+    def run(ident: str, state: str, seconds: float) -> Submission:
+        return Submission(
+            ident,
+            "spring",
+            "ana",
+            "t",
+            0.0,
+            "h",
+            Path("/s"),
+            "local",
+            None,
+            state,
+            100.0,
+            100.0 + seconds,
+            None,
+        )
+
+    history = [run("a", "done", 30), run("b", "failed", 5), run("c", "done", 50), run("d", "done", 40)]
+    assert typical_duration(history, exclude="d") == 50  # median of the other successful runs: 30, 50
+    assert typical_duration([run("b", "failed", 5)], exclude="x") is None
+    assert _task_name("render", "corner-cafe zh-Hans 16:9") == "render-corner-cafe-zh-Hans"
+    assert _task_name("copy", "es") == "translate-copy-es" and _task_name("bundle", "cafe") == "bundle-cafe"

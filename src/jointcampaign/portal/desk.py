@@ -176,6 +176,28 @@ class Desk:
             return None  # not found and not yours look the same
         return found
 
+    def typical_duration(self, submission: Submission) -> float | None:
+        from jointcampaign.portal.run_view import typical_duration
+
+        return typical_duration(self.submissions.for_campaign(submission.campaign, limit=20), submission.id)
+
+    def retry(self, submission: Submission, grant: LeadGrant) -> Submission:
+        """Run the same snapshot again: steps that succeeded are reused, the failed ones are redone."""
+        again = self.submissions.add(
+            campaign=submission.campaign,
+            lead=grant.lead,
+            token_id=grant.token_id,
+            source_hash=submission.source_hash,
+            snapshot=submission.snapshot,
+            runner=self.runner.kind,
+        )
+        write_text_atomic(self.runs_dir / again.id / "plan.json", json.dumps(self.plan(submission)))
+        try:
+            self.runner.enqueue(again)
+        except Exception as exc:
+            self.submissions.finish(again.id, "failed", f"could not be queued: {exc}", {})
+        return self.submissions.get(again.id) or again
+
     def plan(self, submission: Submission) -> dict[str, Any]:
         try:
             data = json.loads((self.runs_dir / submission.id / "plan.json").read_text(encoding="utf-8"))

@@ -25,12 +25,12 @@ from jointcampaign.portal.desk_auth import (
     set_desk_session,
 )
 from jointcampaign.portal.desk_pages import DeskPages, problem_groups
-from jointcampaign.portal.desk_store import Submission
+from jointcampaign.portal.desk_store import FAILED, PARTIAL, Submission
 from jointcampaign.portal.files import file_response
 from jointcampaign.portal.intake import take_in
 from jointcampaign.portal.lead_tokens import LeadGrant
 from jointcampaign.portal.routes import DOCUMENT_POLICY
-from jointcampaign.portal.run_view import build_run_view, run_url, when
+from jointcampaign.portal.run_view import current_view, run_url, when
 from jointcampaign.portal.snapshot_files import spec_diff, zip_snapshot
 from jointcampaign.portal.tokens import Denied, Grant
 from jointcampaign.portal.uploads import ZIP_NAME, receive_upload
@@ -42,6 +42,7 @@ DESK_POLICY = (
 )
 STATIC_FILES = {"desk.js": "text/javascript; charset=utf-8", "desk.css": "text/css; charset=utf-8"}
 BUNDLE_DOCUMENTS = {"brief.html", "qc.html"}
+RETRYABLE = {FAILED, PARTIAL}
 
 desk_router = APIRouter(prefix="/desk")
 LeadDep = Annotated[LeadGrant, Depends(require_lead)]
@@ -205,16 +206,43 @@ def _submission_or_404(desk: Desk, ident: str, grant: LeadGrant) -> Submission:
 def run_page(ident: str, request: Request, grant: LeadDep) -> HTMLResponse:
     desk = _desk(request)
     submission = _submission_or_404(desk, ident, grant)
-    view = build_run_view(submission, desk.runner, desk.plan(submission), time.time())
-    return _page("desk_run.html", lead=grant.lead, run=view)
+    view = current_view(
+        submission,
+        desk.runner,
+        desk.submissions,
+        desk.plan(submission),
+        time.time(),
+        desk.typical_duration(submission),
+    )
+    return _page("desk_run.html", lead=grant.lead, run=view, can_retry=submission.state in RETRYABLE)
 
 
 @desk_router.get("/runs/{ident}/status.json")
 def run_status(ident: str, request: Request, grant: LeadDep) -> JSONResponse:
     desk = _desk(request)
     submission = _submission_or_404(desk, ident, grant)
-    view = build_run_view(submission, desk.runner, desk.plan(submission), time.time())
+    view = current_view(
+        submission,
+        desk.runner,
+        desk.submissions,
+        desk.plan(submission),
+        time.time(),
+        desk.typical_duration(submission),
+    )
     return JSONResponse(view.as_dict(), headers={"Cache-Control": "no-store"})
+
+
+@desk_router.post("/runs/{ident}/retry")
+def retry(ident: str, request: Request, grant: LeadDep) -> Response:
+    desk = _desk(request)
+    submission = _submission_or_404(desk, ident, grant)
+    if submission.state not in RETRYABLE or not submission.snapshot.is_dir():
+        raise HTTPException(status_code=409, detail="only a failed run whose snapshot is kept can be retried")
+    again = desk.retry(submission, grant)
+    request.app.state.portal.audit.record(
+        None, "desk-retry", campaign=again.campaign, path=f"lead:{grant.lead}", client=client_of(request)
+    )
+    return RedirectResponse(run_url(again), status_code=303)
 
 
 def _partner_bundle(request: Request, submission: Submission, grant: LeadGrant, partner: str) -> object:

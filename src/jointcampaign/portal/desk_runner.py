@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from uuid import UUID
 
 from jointcampaign.fileio import sha256_file
 from jointcampaign.portal.desk_store import (
@@ -36,6 +37,7 @@ from jointcampaign.portal.desk_store import (
 )
 
 LOG_TAIL_LINES = 12
+TASKS = "tasks"  # progress keyed by Prefect task run name, mapped onto the plan's steps by run_view
 
 
 @dataclass(frozen=True)
@@ -239,15 +241,21 @@ class PrefectQueue:
     def state(self, submission: Submission) -> RunState:
         """The flow run's state as `jointcampaign status` reads it; a finished run is recorded once."""
         from jointcampaign import cli_prefect
+        from jointcampaign.errors import JointCampaignError
 
-        if submission.flow_run_id is None or submission.finished:
+        if submission.flow_run_id is None:
             return RunState(submission.state, {}, submission.message)
-        with cli_prefect.connected() as client:
-            progress = cli_prefect.run_progress(client, submission.flow_run_id)
+        url = cli_prefect.run_url(UUID(submission.flow_run_id))
+        if submission.finished:
+            return RunState(submission.state, {}, submission.message, url)
+        try:
+            with cli_prefect.connected() as client:
+                progress = cli_prefect.run_progress(client, submission.flow_run_id)
+                tasks = _task_progress(client, submission.flow_run_id)
+        except JointCampaignError as exc:
+            return RunState(submission.state, {}, f"cannot read the run's state from Prefect: {exc}", url)
         row = progress.run
-        stages = {
-            "prefect": {name: 0.5 for name in progress.running} | {name: 0.0 for name, _ in progress.failed}
-        }
+        stages = {TASKS: tasks}
         if row.state_type in ("SCHEDULED", "PENDING"):
             return RunState(QUEUED, stages, row.message, progress.url)
         if row.state_type == "RUNNING":
@@ -264,6 +272,25 @@ class PrefectQueue:
             final = PARTIAL if row.state == "Partial" else DONE
         self.store.finish(submission.id, final, row.message, result)
         return RunState(final, stages, row.message, progress.url)
+
+
+def _task_progress(client: Any, flow_run_id: str) -> dict[str, float]:
+    """Each task run of the flow run by its name (`render-corner-cafe-es`): 1 done, 0.5 running, 0 else."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)]))
+    progress: dict[str, float] = {}
+    for task_run in client.read_task_runs(flow_run_filter=wanted, limit=200):
+        state = task_run.state
+        done = (
+            1.0
+            if state is not None and state.is_completed()
+            else 0.5
+            if state and state.is_running()
+            else 0.0
+        )
+        progress[task_run.name] = max(done, progress.get(task_run.name, 0.0))
+    return progress
 
 
 def _read_json(path: Path) -> Any:

@@ -12,8 +12,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from jointcampaign.portal.desk_runner import Runner
-from jointcampaign.portal.desk_store import DONE, FAILED, PARTIAL, QUEUED, RUNNING, Submission
+from jointcampaign.portal.desk_runner import TASKS, Runner, RunState
+from jointcampaign.portal.desk_store import (
+    DONE,
+    FAILED,
+    PARTIAL,
+    QUEUED,
+    RUNNING,
+    Submission,
+    SubmissionStore,
+)
 
 STAGES = (
     ("copy", "Translate copy"),
@@ -77,6 +85,8 @@ class RunView:
     detail_url: str | None
     started_at: float | None = None
     finished_at: float | None = None
+    flow_run_id: str | None = None  # the Prefect flow run, for `jointcampaign status RUN_ID`
+    eta_s: float | None = None  # from the last runs of this campaign; None when there were none
     stages: list[StageView] = field(default_factory=list)
     bundles: list[BundleView] = field(default_factory=list)
     blockers: list[dict[str, Any]] = field(default_factory=list)
@@ -104,8 +114,38 @@ def run_url(submission: Submission) -> str:
     return f"/desk/runs/{quote(submission.id)}"
 
 
-def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any], now: float) -> RunView:
+def typical_duration(history: list[Submission], exclude: str) -> float | None:
+    """The median length of the campaign's last five successful runs (reruns reuse, so recent ones count)."""
+    recent = [
+        s.finished_at - s.started_at
+        for s in history  # newest first
+        if s.id != exclude and s.state == DONE and s.started_at is not None and s.finished_at is not None
+    ][:5]
+    lengths = sorted(recent)
+    return lengths[len(lengths) // 2] if lengths else None
+
+
+def current_view(
+    submission: Submission,
+    runner: Runner,
+    store: SubmissionStore,
+    plan: dict[str, Any],
+    now: float,
+    typical_s: float | None = None,
+) -> RunView:
+    """Ask the runner first: reading the state may finish the submission and record its result."""
     live = runner.state(submission)
+    return build_run_view(store.get(submission.id) or submission, live, runner, plan, now, typical_s)
+
+
+def build_run_view(
+    submission: Submission,
+    live: RunState,
+    runner: Runner,
+    plan: dict[str, Any],
+    now: float,
+    typical_s: float | None = None,
+) -> RunView:
     state = live.state
     progress = live.stages
     failures = list(submission.result.get("failures", []))
@@ -119,6 +159,7 @@ def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any],
         "render": [f"{p} {lang} {a}" for p in partners for lang in languages for a in aspects],
         "bundle": partners,
     }
+    tasks = progress.get(TASKS, {})
     stages = []
     for stage, label in STAGES:
         reported = progress.get(stage, {})
@@ -126,7 +167,7 @@ def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any],
         steps = []
         for name in names:
             failed = (stage, name) in failed_steps
-            done = float(reported.get(name, 0.0))
+            done = float(reported.get(name, tasks.get(_task_name(stage, name), 0.0)))
             if state in (DONE, PARTIAL) and not failed:
                 done = 1.0  # reused steps finish without reporting
             steps.append(StepView(name, 0.0 if failed else min(done, 1.0), failed))
@@ -147,6 +188,11 @@ def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any],
     ]
     started, finished = submission.started_at, submission.finished_at
     elapsed = None if started is None else (finished or now) - started
+    eta = None
+    if typical_s is not None and state == QUEUED:
+        eta = typical_s
+    elif typical_s is not None and state == RUNNING:
+        eta = max(typical_s - (elapsed or 0.0), 0.0)
     return RunView(
         id=submission.id,
         campaign=submission.campaign,
@@ -164,11 +210,21 @@ def build_run_view(submission: Submission, runner: Runner, plan: dict[str, Any],
         detail_url=live.detail_url,
         started_at=started,
         finished_at=finished,
+        flow_run_id=submission.flow_run_id,
+        eta_s=round(eta) if eta is not None else None,
         stages=stages,
         bundles=bundles,
         blockers=list(plan.get("blockers", [])),
         failures=failures,
     )
+
+
+def _task_name(stage: str, step: str) -> str:
+    """The flow's task run name for a step (flows/localize_campaign.py names them so)."""
+    if stage == "render":
+        partner, language, _aspect = step.split(" ")
+        return f"render-{partner}-{language}"
+    return {"copy": "translate-copy-", "subtitles": "translate-subtitles-", "bundle": "bundle-"}[stage] + step
 
 
 def _failure_step(failure: dict[str, Any]) -> tuple[str, str]:

@@ -41,6 +41,11 @@ function showProgress(status) {
   }
   const queue = document.getElementById("run-queue");
   if (queue && status.state !== "queued") queue.textContent = "";
+  const eta = document.getElementById("run-eta");
+  if (eta && status.eta_s !== null) {
+    const when = status.state === "running" ? "left" : "once it starts";
+    eta.textContent = `About ${status.eta_s} s ${when} (from the last runs of this campaign).`;
+  }
   const elapsed = document.getElementById("run-elapsed");
   if (elapsed && status.elapsed_s !== null) elapsed.textContent = String(Math.round(status.elapsed_s));
   for (const stage of status.stages) {
