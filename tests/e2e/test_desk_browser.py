@@ -84,7 +84,10 @@ def lead_link(desk: Desk, lead: str, *campaigns: str) -> str:
 
 def campaign_copy(desk: Desk, name: str) -> Path:
     """A private copy of the demo campaign folder to edit (the folder name is the campaign's slug)."""
-    folder = desk.root / "work" / name / SLUG
+    work = desk.root / "work" / name
+    while work.exists():
+        work = work.with_name(work.name + "-again")
+    folder = work / SLUG
     shutil.copytree(DEMO_CAMPAIGN, folder)
     return folder
 
@@ -316,6 +319,19 @@ def test_broken_campaign_shows_its_error_in_place_and_queues_nothing(
     latest = status_of(page, runs.second)
     response = page.request.get(f"{runs.second}/bundles/corner-cafe.zip")
     assert response.ok and hashlib.sha256(response.body()).hexdigest() == latest["bundles"][0]["sha256"]
+
+
+def test_the_desk_works_without_javascript(desk: Desk, browser: Browser, runs: Runs) -> None:
+    """Plain form posts: the browser itself sends each picked file with its path in the folder."""
+    context = browser.new_context(base_url=desk.base, java_script_enabled=False)
+    context.add_cookies(runs.context.cookies())
+    page = context.new_page()
+    page.goto("/desk")
+    assert upload(page, **broken_upload(desk, "split")) == 422
+    assert any(p["field"] == "split.revenue" for p in problems_in(page, "campaign.yaml"))
+    page.goto(runs.second)
+    assert page.get_attribute("#run-state", "data-state") == "done"
+    context.close()
 
 
 def test_history_keeps_snapshots_and_shows_the_spec_diff(desk: Desk, runs: Runs) -> None:

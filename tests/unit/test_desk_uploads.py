@@ -282,3 +282,63 @@ def test_run_view_eta_and_task_names() -> None:
     assert typical_duration([run("b", "failed", 5)], exclude="x") is None
     assert _task_name("render", "corner-cafe zh-Hans 16:9") == "render-corner-cafe-zh-Hans"
     assert _task_name("copy", "es") == "translate-copy-es" and _task_name("bundle", "cafe") == "bundle-cafe"
+
+
+def form_section(page: str, form_field: str) -> str:
+    return page.split(f'data-form-field="{form_field}"', 1)[1].split('data-form-field="', 1)[0]
+
+
+def test_the_form_scaffold_writes_a_campaign_that_validates(desk_client: tuple[TestClient, str]) -> None:
+    client, _ = desk_client
+    fields = {
+        "campaign": "spring",
+        "title": "Spring on Elm Street",
+        "partners": "cafe, florist",
+        "languages": "es",
+        "cuts": ["16:9", "9:16"],
+        "discount": "15%",
+        "target": "30",
+        "cost": "",
+        "revenue": "cafe=60, florist=40",
+    }
+    created = client.post("/desk/new", data=fields, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    draft = client.get(created.headers["location"])
+    assert (
+        draft.status_code == 200
+        and 'id="submit-button"' in draft.text
+        and "Spring on Elm Street" in draft.text
+    )
+    folder = client.get(created.headers["location"] + "/folder.zip")
+    with zipfile.ZipFile(io.BytesIO(folder.content)) as archive:
+        spec = archive.read("campaigns/spring/campaign.yaml").decode()
+        names = archive.namelist()
+    assert "- '9:16'" in spec and "discount: 15%" in spec and "target: 30" in spec and "cafe: 60" in spec
+    assert "assets/partners/florist/logo.png" in names
+
+
+@pytest.mark.parametrize(
+    ("change", "form_field", "words"),
+    [
+        ({"partners": "cafe"}, "partners", "at least two different partner ids"),
+        ({"revenue": "cafe=60, florist=30"}, "revenue", "90%"),
+        ({"languages": "es, xx-bogus"}, "languages", "xx-bogus"),
+        ({"cuts": []}, "cuts", "no video shape"),
+        ({"campaign": "winter"}, "campaign", "choose one of your campaigns"),
+    ],
+)
+def test_form_problems_are_shown_next_to_their_field(
+    desk_client: tuple[TestClient, str], change: dict[str, object], form_field: str, words: str
+) -> None:
+    client, _ = desk_client
+    fields: dict[str, object] = {
+        "campaign": "spring",
+        "partners": "cafe, florist",
+        "languages": "es",
+        "cuts": ["16:9"],
+    }
+    page = client.post("/desk/new", data={**fields, **change})
+    assert page.status_code == 422
+    assert 'role="alert"' in page.text and "nothing was queued" in page.text
+    assert words in form_section(page.text, form_field), page.text
+    assert 'aria-invalid="true"' in form_section(page.text, form_field)

@@ -7,6 +7,7 @@ so they carry their own Content-Security-Policy: scripts from this origin only, 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,14 @@ from jointcampaign.portal.desk_auth import (
     desk_of,
     require_lead,
     set_desk_session,
+)
+from jointcampaign.portal.desk_form import (
+    ASPECTS,
+    CampaignForm,
+    build_from_form,
+    form_field_of,
+    form_problems,
+    validate_built,
 )
 from jointcampaign.portal.desk_pages import DeskPages, problem_groups
 from jointcampaign.portal.desk_store import FAILED, PARTIAL, Submission
@@ -343,3 +352,61 @@ def diff(slug: str, request: Request, grant: LeadDep, before: str = "", after: s
         changes=changes,
         history_url=f"/desk/campaigns/{quote(slug)}",
     )
+
+
+def _form_page(
+    desk: Desk, grant: LeadGrant, form: CampaignForm, problems: list[dict[str, object]], status: int = 200
+) -> HTMLResponse:
+    by_field: dict[str, list[dict[str, object]]] = {}
+    for problem in problems:
+        by_field.setdefault(form_field_of(problem), []).append(problem)
+    return _page(
+        "desk_new.html",
+        status=status,
+        lead=grant.lead,
+        campaigns=sorted(grant.campaigns),
+        form=form,
+        aspects=ASPECTS,
+        errors=by_field,
+        error_count=len(problems),
+    )
+
+
+@desk_router.get("/new", response_class=HTMLResponse)
+def new_form(request: Request, grant: LeadDep) -> HTMLResponse:
+    first = sorted(grant.campaigns)[0] if grant.campaigns else ""
+    return _form_page(_desk(request), grant, CampaignForm(campaign=first), [])
+
+
+@desk_router.post("/new")
+async def new_from_form(request: Request, grant: LeadDep) -> Response:
+    desk = _desk(request)
+    fields = await request.form()
+    form = CampaignForm.from_fields(dict(fields), [str(c) for c in fields.getlist("cuts")])
+    problems = form_problems(form, set(grant.campaigns))
+    if problems:
+        return _form_page(desk, grant, form, [p.as_dict() for p in problems], status=422)
+    ident, folder = desk.new_draft()
+    built = await run_in_threadpool(
+        lambda: validate_built(
+            build_from_form(form, folder, desk.config.assets_dir, dt.date.today()), desk.config.has_model
+        )
+    )
+    draft = desk.save_draft(ident, grant, built)
+    if not draft.ok:
+        return _form_page(desk, grant, form, draft.errors, status=422)
+    return RedirectResponse(f"/desk/drafts/{ident}", status_code=303)
+
+
+@desk_router.get("/drafts/{ident}/folder.zip")
+def draft_folder(ident: str, request: Request, grant: LeadDep) -> Response:
+    """A valid draft as a folder to keep editing (campaigns/<slug>/ and assets/partners/)."""
+    desk = _desk(request)
+    draft = _draft_or_404(desk, ident, grant)
+    workspace = desk.drafts_dir / draft.id / "workspace"
+    if not draft.ok or not workspace.is_dir():
+        raise HTTPException(status_code=404, detail="not found")
+    path = zip_snapshot(workspace, desk.drafts_dir / draft.id / "folder.zip")
+    from jointcampaign.fileio import sha256_file
+
+    return file_response(request, path, sha256_file(path), download_name=f"{draft.slug}.zip")

@@ -150,11 +150,16 @@ def take_in(
     sniffed = sniff_problems(root, names)  # before any tool opens a file
     result.errors += [_shown(p, root, result) for p in sniffed]
     _lay_out(root, names, prefix, result.campaign_dir, result.workspace / "assets")
-    _add_shared_kits(result.campaign_dir / CAMPAIGN_FILE, shared_assets, result.workspace / "assets")
-    report = validate_campaign(result.campaign_dir, has_model, assets_dir=result.workspace / "assets")
-    _add_report(result, report)
+    add_shared_kits(result.campaign_dir / CAMPAIGN_FILE, shared_assets, result.workspace / "assets")
+    check_workspace(result, has_model)
     shutil.rmtree(files_dir, ignore_errors=True)
     return result
+
+
+def check_workspace(result: IntakeResult, has_model: PairCheck) -> None:
+    """Validate the laid-out campaign exactly as `jointcampaign validate` does; add what it finds."""
+    report = validate_campaign(result.campaign_dir, has_model, assets_dir=result.workspace / "assets")
+    _add_report(result, report)
 
 
 def _shown_upload(problem: Problem) -> ShownProblem:
@@ -211,7 +216,7 @@ def _lay_out(root: Path, names: list[str], prefix: str, campaign_dir: Path, asse
     (assets / "partners").mkdir(parents=True, exist_ok=True)
 
 
-def _add_shared_kits(campaign_file: Path, shared_assets: Path, assets: Path) -> None:
+def add_shared_kits(campaign_file: Path, shared_assets: Path, assets: Path) -> None:
     """Brand kits the upload does not carry come from the desk's shared assets/partners/."""
     try:
         data = yaml.safe_load(campaign_file.read_text(encoding="utf-8-sig"))

@@ -18,13 +18,21 @@ function setUpUpload() {
       return;
     }
     const data = new FormData();
-    // the browser's own form post may send bare file names; the desk needs folder/sub/file
+    // name each file by its path in the folder explicitly: not every browser's own form post does
     for (const file of folder.files) data.append("files", file, file.webkitRelativePath || file.name);
     for (const file of archive.files) data.append("archive", file, file.name);
     note.textContent = "Uploading and checking…";
     button.disabled = true;
     try {
       const response = await fetch(form.action, { method: "POST", body: data, credentials: "same-origin" });
+      if (!response.redirected) {
+        note.textContent =
+          response.status === 401
+            ? "Your desk link is no longer valid. Open the newest link you were given, then upload again."
+            : `The desk could not take this upload (error ${response.status}). Try again.`;
+        button.disabled = false;
+        return;
+      }
       window.location.assign(response.url);
     } catch (error) {
       note.textContent = "The upload did not reach the desk. Check the connection and try again.";
