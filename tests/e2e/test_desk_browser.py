@@ -121,16 +121,13 @@ def status_of(page: Page, run_path: str) -> dict[str, Any]:
 
 def problems_in(page: Page, file: str) -> list[dict[str, str]]:
     """The problems the page shows in the section of ``file`` ("" = the upload as a whole)."""
-    return page.evaluate(
-        """(file) => {
-          const section = Array.from(document.querySelectorAll('.problem-file'))
-            .find(el => el.dataset.file === file);
-          if (!section) return [];
-          return Array.from(section.querySelectorAll('.problem')).map(el => ({
-            field: el.dataset.field, text: el.innerText }));
-        }""",
-        file,
-    )
+    shown = []
+    for section in page.locator(".problem-file").all():
+        if section.get_attribute("data-file") != file:
+            continue
+        for problem in section.locator(".problem").all():
+            shown.append({"field": problem.get_attribute("data-field") or "", "text": problem.inner_text()})
+    return shown
 
 
 def progress_values(page: Page) -> list[float]:
@@ -328,7 +325,10 @@ def test_the_desk_works_without_javascript(desk: Desk, browser: Browser, runs: R
     page = context.new_page()
     page.goto("/desk")
     assert upload(page, **broken_upload(desk, "split")) == 422
-    assert any(p["field"] == "split.revenue" for p in problems_in(page, "campaign.yaml"))
+    assert any(p["field"] == "split.revenue" for p in problems_in(page, "campaign.yaml")), page.inner_text(
+        "main"
+    )
+    assert len(problems_in(page, "")) == 0  # the zip input left empty is not an upload
     page.goto(runs.second)
     assert page.get_attribute("#run-state", "data-state") == "done"
     context.close()

@@ -342,3 +342,24 @@ def test_form_problems_are_shown_next_to_their_field(
     assert 'role="alert"' in page.text and "nothing was queued" in page.text
     assert words in form_section(page.text, form_field), page.text
     assert 'aria-invalid="true"' in form_section(page.text, form_field)
+
+
+def test_an_empty_zip_input_beside_a_folder_is_ignored(desk_client: tuple[TestClient, str]) -> None:
+    client, _ = desk_client
+    # what a browser's own form post sends for a file input left empty: a part with filename=""
+    boundary = "----desk-test-boundary"
+    body = (
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="files"; filename="spring/campaign.yaml"\r\n'
+        "Content-Type: application/x-yaml\r\n\r\n"
+        "title: [oops\n\r\n"
+        f"--{boundary}\r\n"
+        'Content-Disposition: form-data; name="archive"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+        "\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    page = client.post("/desk/upload", content=body, headers=headers)
+    assert page.status_code == 422
+    assert "is not valid YAML" in page.text and ".zip" not in page.text.split("Upload again")[0]

@@ -136,8 +136,10 @@ def extract_zip(zip_path: Path, destination: Path, limits: UploadLimits) -> tupl
     """Unpack into ``destination`` (which must be empty) and list the files, or unpack nothing."""
     try:
         archive = zipfile.ZipFile(zip_path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except zipfile.BadZipFile as exc:
         return [], [_problem("", f"the upload is not a readable .zip ({exc})", "zip the folder again")]
+    except OSError:  # its message names the server's path: not for the page
+        return [], [_problem("", "the uploaded .zip could not be read", "upload it again")]
     with archive:
         entries, problems = check_zip(archive, limits)
         if problems:
@@ -151,10 +153,12 @@ def extract_zip(zip_path: Path, destination: Path, limits: UploadLimits) -> tupl
             shutil.rmtree(destination, ignore_errors=True)
             destination.mkdir(parents=True, exist_ok=True)
             return [], [_problem(str(exc), f"{exc} unpacks to more than its header says", "zip it again")]
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError):
             shutil.rmtree(destination, ignore_errors=True)
             destination.mkdir(parents=True, exist_ok=True)
-            return [], [_problem("", f"the zip is damaged ({exc})", "zip the folder again")]
+            return [], [
+                _problem("", "the zip is damaged: an entry could not be unpacked", "zip the folder again")
+            ]
     return written, []
 
 

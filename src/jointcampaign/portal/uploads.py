@@ -145,6 +145,8 @@ class _Receiver:
             if part.name and part.name not in self.result.fields:
                 self.result.fields[part.name] = part.text.decode("utf-8", "replace")
             return
+        if part.filename == "":
+            return  # a file input left empty: browsers still send it, with no name and no bytes
         if part.sink is not None:
             part.sink.close()
             part.sink = None
