@@ -251,7 +251,7 @@ class PrefectQueue:
         try:
             with cli_prefect.connected() as client:
                 progress = cli_prefect.run_progress(client, submission.flow_run_id)
-                tasks = _task_progress(client, submission.flow_run_id)
+                tasks = cli_prefect.task_progress(client, submission.flow_run_id)
         except JointCampaignError as exc:
             return RunState(submission.state, {}, f"cannot read the run's state from Prefect: {exc}", url)
         row = progress.run
@@ -272,25 +272,6 @@ class PrefectQueue:
             final = PARTIAL if row.state == "Partial" else DONE
         self.store.finish(submission.id, final, row.message, result)
         return RunState(final, stages, row.message, progress.url)
-
-
-def _task_progress(client: Any, flow_run_id: str) -> dict[str, float]:
-    """Each task run of the flow run by its name (`render-corner-cafe-es`): 1 done, 0.5 running, 0 else."""
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[UUID(flow_run_id)]))
-    progress: dict[str, float] = {}
-    for task_run in client.read_task_runs(flow_run_filter=wanted, limit=200):
-        state = task_run.state
-        done = (
-            1.0
-            if state is not None and state.is_completed()
-            else 0.5
-            if state and state.is_running()
-            else 0.0
-        )
-        progress[task_run.name] = max(done, progress.get(task_run.name, 0.0))
-    return progress
 
 
 def _read_json(path: Path) -> Any:
