@@ -7,7 +7,6 @@ so they carry their own Content-Security-Policy: scripts from this origin only, 
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated
@@ -24,14 +23,6 @@ from jointcampaign.portal.desk_auth import (
     desk_of,
     require_lead,
     set_desk_session,
-)
-from jointcampaign.portal.desk_form import (
-    ASPECTS,
-    CampaignForm,
-    build_from_form,
-    form_field_of,
-    form_problems,
-    validate_built,
 )
 from jointcampaign.portal.desk_pages import DeskPages, problem_groups
 from jointcampaign.portal.desk_store import FAILED, PARTIAL, Submission
@@ -58,13 +49,13 @@ LeadDep = Annotated[LeadGrant, Depends(require_lead)]
 pages = DeskPages()
 
 
-def _desk(request: Request) -> Desk:
+def desk_for(request: Request) -> Desk:
     desk = desk_of(request)
     assert isinstance(desk, Desk)
     return desk
 
 
-def _page(template: str, status: int = 200, **context: object) -> HTMLResponse:
+def desk_page(template: str, status: int = 200, **context: object) -> HTMLResponse:
     return HTMLResponse(
         pages.render(template, **context),
         status_code=status,
@@ -85,7 +76,7 @@ def static_file(name: str) -> Response:
 
 @desk_router.get("/t/{token}")
 def sign_in(token: str, request: Request) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     checked = desk.leads.check(token)
     if isinstance(checked, Denied):
         request.app.state.portal.audit.record(
@@ -122,8 +113,8 @@ def _campaign_cards(desk: Desk, grant: LeadGrant) -> list[dict[str, object]]:
 
 @desk_router.get("", response_class=HTMLResponse)
 def home(request: Request, grant: LeadDep) -> HTMLResponse:
-    desk = _desk(request)
-    return _page(
+    desk = desk_for(request)
+    return desk_page(
         "desk_home.html",
         lead=grant.lead,
         campaigns=_campaign_cards(desk, grant),
@@ -136,7 +127,7 @@ def home(request: Request, grant: LeadDep) -> HTMLResponse:
 
 @desk_router.post("/upload")
 async def upload(request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     ident, folder = desk.new_draft()
     received = await receive_upload(request, folder / "files", folder / ZIP_NAME, desk.config.limits)
     intake = await run_in_threadpool(
@@ -168,7 +159,7 @@ def _draft_or_404(desk: Desk, ident: str, grant: LeadGrant) -> Draft:
 
 
 def _draft_page(desk: Desk, grant: LeadGrant, draft: Draft, status: int = 200) -> HTMLResponse:
-    return _page(
+    return desk_page(
         "desk_home.html",
         status=status,
         lead=grant.lead,
@@ -182,14 +173,14 @@ def _draft_page(desk: Desk, grant: LeadGrant, draft: Draft, status: int = 200) -
 
 @desk_router.get("/drafts/{ident}", response_class=HTMLResponse)
 def draft_page(ident: str, request: Request, grant: LeadDep) -> HTMLResponse:
-    desk = _desk(request)
+    desk = desk_for(request)
     draft = _draft_or_404(desk, ident, grant)
     return _draft_page(desk, grant, draft, status=200 if draft.ok else 422)
 
 
 @desk_router.post("/drafts/{ident}/submit")
 def submit(ident: str, request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     draft = _draft_or_404(desk, ident, grant)
     if not draft.ok:
         return _draft_page(desk, grant, draft, status=422)  # never queued
@@ -213,7 +204,7 @@ def _submission_or_404(desk: Desk, ident: str, grant: LeadGrant) -> Submission:
 
 @desk_router.get("/runs/{ident}", response_class=HTMLResponse)
 def run_page(ident: str, request: Request, grant: LeadDep) -> HTMLResponse:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     view = current_view(
         submission,
@@ -223,12 +214,12 @@ def run_page(ident: str, request: Request, grant: LeadDep) -> HTMLResponse:
         time.time(),
         desk.typical_duration(submission),
     )
-    return _page("desk_run.html", lead=grant.lead, run=view, can_retry=submission.state in RETRYABLE)
+    return desk_page("desk_run.html", lead=grant.lead, run=view, can_retry=submission.state in RETRYABLE)
 
 
 @desk_router.get("/runs/{ident}/status.json")
 def run_status(ident: str, request: Request, grant: LeadDep) -> JSONResponse:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     view = current_view(
         submission,
@@ -243,7 +234,7 @@ def run_status(ident: str, request: Request, grant: LeadDep) -> JSONResponse:
 
 @desk_router.post("/runs/{ident}/retry")
 def retry(ident: str, request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     if submission.state not in RETRYABLE or not submission.snapshot.is_dir():
         raise HTTPException(status_code=409, detail="only a failed run whose snapshot is kept can be retried")
@@ -266,7 +257,7 @@ def _partner_bundle(request: Request, submission: Submission, grant: LeadGrant, 
 
 @desk_router.api_route("/runs/{ident}/bundles/{name}", methods=["GET", "HEAD"])
 def run_bundle_zip(ident: str, name: str, request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     partner = name.removesuffix(".zip")
     recorded = submission.result.get("bundle_facts", {}).get(partner)
@@ -285,7 +276,7 @@ def run_bundle_zip(ident: str, name: str, request: Request, grant: LeadDep) -> R
 def run_bundle_document(
     ident: str, partner: str, document: str, request: Request, grant: LeadDep
 ) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     if document not in BUNDLE_DOCUMENTS or partner not in submission.result.get("bundle_facts", {}):
         raise HTTPException(status_code=404, detail="not found")
@@ -301,7 +292,7 @@ def run_bundle_document(
 
 @desk_router.get("/runs/{ident}/snapshot.zip")
 def snapshot_download(ident: str, request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
+    desk = desk_for(request)
     submission = _submission_or_404(desk, ident, grant)
     if not submission.snapshot.is_dir():
         raise HTTPException(status_code=410, detail="this snapshot has been removed from the desk")
@@ -321,18 +312,18 @@ def _campaign_or_404(grant: LeadGrant, slug: str) -> None:
 
 @desk_router.get("/campaigns/{slug}", response_class=HTMLResponse)
 def history(slug: str, request: Request, grant: LeadDep) -> HTMLResponse:
-    desk = _desk(request)
+    desk = desk_for(request)
     _campaign_or_404(grant, slug)
     rows = [
         {"submission": s, "url": run_url(s), "when": when(s.submitted_at)}
         for s in desk.submissions.for_campaign(slug)
     ]
-    return _page("desk_history.html", lead=grant.lead, slug=slug, rows=rows)
+    return desk_page("desk_history.html", lead=grant.lead, slug=slug, rows=rows)
 
 
 @desk_router.get("/campaigns/{slug}/diff", response_class=HTMLResponse)
 def diff(slug: str, request: Request, grant: LeadDep, before: str = "", after: str = "") -> HTMLResponse:
-    desk = _desk(request)
+    desk = desk_for(request)
     _campaign_or_404(grant, slug)
     old = desk.submission(before, grant)
     new = desk.submission(after, grant)
@@ -341,7 +332,7 @@ def diff(slug: str, request: Request, grant: LeadDep, before: str = "", after: s
     if not old.snapshot.is_dir() or not new.snapshot.is_dir():
         raise HTTPException(status_code=410, detail="one of these snapshots has been removed from the desk")
     changes = spec_diff(old.snapshot, new.snapshot)
-    return _page(
+    return desk_page(
         "desk_diff.html",
         lead=grant.lead,
         slug=slug,
@@ -354,54 +345,10 @@ def diff(slug: str, request: Request, grant: LeadDep, before: str = "", after: s
     )
 
 
-def _form_page(
-    desk: Desk, grant: LeadGrant, form: CampaignForm, problems: list[dict[str, object]], status: int = 200
-) -> HTMLResponse:
-    by_field: dict[str, list[dict[str, object]]] = {}
-    for problem in problems:
-        by_field.setdefault(form_field_of(problem), []).append(problem)
-    return _page(
-        "desk_new.html",
-        status=status,
-        lead=grant.lead,
-        campaigns=sorted(grant.campaigns),
-        form=form,
-        aspects=ASPECTS,
-        errors=by_field,
-        error_count=len(problems),
-    )
-
-
-@desk_router.get("/new", response_class=HTMLResponse)
-def new_form(request: Request, grant: LeadDep) -> HTMLResponse:
-    first = sorted(grant.campaigns)[0] if grant.campaigns else ""
-    return _form_page(_desk(request), grant, CampaignForm(campaign=first), [])
-
-
-@desk_router.post("/new")
-async def new_from_form(request: Request, grant: LeadDep) -> Response:
-    desk = _desk(request)
-    fields = await request.form()
-    form = CampaignForm.from_fields(dict(fields), [str(c) for c in fields.getlist("cuts")])
-    problems = form_problems(form, set(grant.campaigns))
-    if problems:
-        return _form_page(desk, grant, form, [p.as_dict() for p in problems], status=422)
-    ident, folder = desk.new_draft()
-    built = await run_in_threadpool(
-        lambda: validate_built(
-            build_from_form(form, folder, desk.config.assets_dir, dt.date.today()), desk.config.has_model
-        )
-    )
-    draft = desk.save_draft(ident, grant, built)
-    if not draft.ok:
-        return _form_page(desk, grant, form, draft.errors, status=422)
-    return RedirectResponse(f"/desk/drafts/{ident}", status_code=303)
-
-
 @desk_router.get("/drafts/{ident}/folder.zip")
 def draft_folder(ident: str, request: Request, grant: LeadDep) -> Response:
     """A valid draft as a folder to keep editing (campaigns/<slug>/ and assets/partners/)."""
-    desk = _desk(request)
+    desk = desk_for(request)
     draft = _draft_or_404(desk, ident, grant)
     workspace = desk.drafts_dir / draft.id / "workspace"
     if not draft.ok or not workspace.is_dir():
