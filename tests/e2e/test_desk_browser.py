@@ -390,7 +390,7 @@ def test_partner_token_never_reaches_the_desk(desk: Desk, browser: Browser, runs
     page = context.new_page()
     page.goto(partner_link)  # signed in as a partner: their own bundle is there
     assert "Coffee and flowers" in page.inner_text("body")
-    for path in ("/desk", runs.second, f"{runs.second}/status.json", f"/desk/campaigns/{SLUG}"):
+    for path in ("/desk", "/desk/new", runs.second, f"{runs.second}/status.json", f"/desk/campaigns/{SLUG}"):
         assert page.goto(path).status == 401, path
     assert page.goto(f"/desk/t/{token}").status == 401
     bearer = {"Authorization": f"Bearer {token}"}
@@ -405,6 +405,8 @@ def test_partner_token_never_reaches_the_desk(desk: Desk, browser: Browser, runs
         },
     )
     assert posted.status == 401
+    form = {"campaign": SLUG, "partners": "corner-cafe, rosas-flowers", "languages": "es", "cuts": "16:9"}
+    assert page.request.post("/desk/new", headers=bearer, form=form).status == 401
     context.close()
 
 
