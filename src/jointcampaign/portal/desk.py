@@ -59,10 +59,6 @@ class Draft:
     blockers: list[dict[str, str]]
     summary: dict[str, Any]
 
-    @property
-    def folder_name(self) -> str:
-        return self.id
-
 
 class Desk:
     def __init__(self, config: DeskConfig, db_path: Path, out_dir: Path) -> None:

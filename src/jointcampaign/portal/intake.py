@@ -183,7 +183,8 @@ def _strip_common_folder(names: list[str]) -> tuple[str, list[str]]:
 
 
 def _find_campaign(names: list[str], fallback: str) -> tuple[str | None, str]:
-    """(slug, prefix in the upload of the campaign folder); ('', '') style misses give (None, '')."""
+    """The campaign's slug and where its folder starts in the upload ('' or 'campaigns/<slug>/');
+    (None, '') when the upload holds no campaign.yaml, or several campaigns."""
     if CAMPAIGN_FILE in names:
         return (fallback or None), ""
     found = sorted(
