@@ -35,6 +35,9 @@ class Settings:
     # (language tag, engine) pairs from JOINTCAMPAIGN_ENGINE_<LANG>=apertium; unlisted languages use argos.
     engines: tuple[tuple[str, str], ...] = ()
     model_index_url: str = DEFAULT_MODEL_INDEX_URL
+    # the campaign desk's upload limits (JOINTCAMPAIGN_UPLOAD_MAX_FILE_MB, ..._SUBMISSION_MB)
+    upload_max_file_mb: int = 200
+    upload_max_submission_mb: int = 500
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -68,6 +71,8 @@ class Settings:
             beam_size=number("beam_size", settings.beam_size),
             render_height=number("render_height", settings.render_height),
             video_crf=number("video_crf", settings.video_crf),
+            upload_max_file_mb=number("upload_max_file_mb", settings.upload_max_file_mb),
+            upload_max_submission_mb=number("upload_max_submission_mb", settings.upload_max_submission_mb),
         )
         if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
             settings = replace(settings, video_preset=preset)
