@@ -16,11 +16,11 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from jointcampaign.cli_support import EXIT_BAD_INPUT, console, err_console, settings, user_errors
+from jointcampaign.cli_support import EXIT_BAD_INPUT, console, err_console, user_errors
 from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:
-    from jointcampaign.portal.desk import DeskConfig
+    from jointcampaign.desk.service import DeskConfig
 
 lead_app = typer.Typer(
     help="Create, list and withdraw campaign leads' links to the campaign desk.", no_args_is_help=True
@@ -44,7 +44,7 @@ def _db(db: Path | None) -> Path:
 
 
 def _when(epoch: float | None) -> str:
-    from jointcampaign.portal.run_view import when
+    from jointcampaign.desk.run_view import when
 
     return when(epoch)
 
@@ -57,8 +57,8 @@ def desk_config(
     out: Path, assets: Path, submissions: Path | None, runner: str, deployment: str
 ) -> DeskConfig:
     """The desk's configuration for `portal serve`, from Settings and the command's options."""
+    from jointcampaign.desk.service import DeskConfig
     from jointcampaign.errors import UserInputError
-    from jointcampaign.portal.desk import DeskConfig
     from jointcampaign.portal.upload_paths import UploadLimits
     from jointcampaign.translate.engines import pair_available
 
@@ -66,7 +66,7 @@ def desk_config(
         raise UserInputError.single(
             None, f"--runner {runner!r} is not a runner", "use auto, local or prefect", field="--runner"
         )
-    built = settings()
+    built = Settings.for_process()
     chosen = runner
     if runner == "auto":
         chosen = "prefect" if os.environ.get("PREFECT_API_URL") else "local"
@@ -182,9 +182,9 @@ def desk_status(
 
     Example: jointcampaign portal desk status demo-cafe-florist
     """
-    from jointcampaign.portal.desk_runner import LocalRunner, PrefectQueue, Runner
-    from jointcampaign.portal.desk_store import FAILED, PARTIAL, SubmissionStore
-    from jointcampaign.portal.run_view import current_view
+    from jointcampaign.desk.run_view import current_view
+    from jointcampaign.desk.runner import LocalRunner, PrefectQueue, Runner
+    from jointcampaign.desk.store import FAILED, PARTIAL, SubmissionStore
 
     store = SubmissionStore(_db(db))
     found = store.get(submission) if submission else next(iter(store.for_campaign(campaign, limit=1)), None)

@@ -82,7 +82,7 @@ def serve(
     """
     import uvicorn
 
-    from jointcampaign.portal import create_app
+    from jointcampaign.desk.app import create_portal_with_desk
     from jointcampaign.portal.logs import uvicorn_log_config
 
     with user_errors():
@@ -97,7 +97,7 @@ def serve(
                 highlight=False,
             )
         desk = desk_config(out.resolve(), assets, submissions, runner, deployment)
-        app = create_app(out.resolve(), _db(db), desk)
+        app = create_portal_with_desk(out.resolve(), _db(db), desk)
     err_console.print(f"Portal for {out.resolve()} on http://{host}:{port}/", highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config(), server_header=False)
 

@@ -13,8 +13,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from fastapi.testclient import TestClient
 
-from jointcampaign.portal import create_app
-from jointcampaign.portal.desk import DeskConfig
+from jointcampaign.desk.app import create_portal_with_desk
+from jointcampaign.desk.service import DeskConfig
 from jointcampaign.portal.lead_tokens import LeadStore
 from jointcampaign.portal.safe_zip import extract_zip
 from jointcampaign.portal.snapshot_files import spec_diff, zip_snapshot
@@ -163,7 +163,7 @@ def desk_client(tmp_path: Path) -> tuple[TestClient, str]:
         has_model=lambda source, target: True,
     )
     (tmp_path / "out").mkdir()
-    app = create_app(tmp_path / "out", tmp_path / "portal.sqlite3", config)
+    app = create_portal_with_desk(tmp_path / "out", tmp_path / "portal.sqlite3", config)
     token = app.state.desk.leads.create("ana", ["spring"], timedelta(hours=1)).token
     client = TestClient(app)
     client.headers["Authorization"] = f"Bearer {token}"
@@ -257,8 +257,8 @@ def test_a_failed_run_can_be_retried_from_its_snapshot(
 
 
 def test_run_view_eta_and_task_names() -> None:
-    from jointcampaign.portal.desk_store import Submission
-    from jointcampaign.portal.run_view import _task_name, typical_duration
+    from jointcampaign.desk.run_view import _task_name, typical_duration
+    from jointcampaign.desk.store import Submission
 
     def run(ident: str, state: str, seconds: float) -> Submission:
         return Submission(

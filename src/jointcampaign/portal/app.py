@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,9 +17,6 @@ from jointcampaign.portal.routes import router
 from jointcampaign.portal.state import Portal
 from jointcampaign.portal.tokens import TokenStore
 
-if TYPE_CHECKING:
-    from jointcampaign.portal.desk import DeskConfig
-
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
@@ -33,18 +29,14 @@ ERROR_TITLES = {
 }
 
 
-def create_app(output_dir: Path, db_path: Path, desk: DeskConfig | None = None) -> FastAPI:
+def create_app(output_dir: Path, db_path: Path) -> FastAPI:
     """The portal over ``output_dir`` (OUT/<campaign>/<partner>/ bags and zips), state in ``db_path``.
 
-    With ``desk``, also the campaign desk for leads under /desk (see portal/desk_app.py).
+    The campaign desk for leads is an edge above this library: jointcampaign.desk.app mounts it.
     """
     app = FastAPI(title="jointcampaign partner portal", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(TokenStore(db_path), AuditLog(db_path), Catalog(output_dir), Pages())
     app.include_router(router)
-    if desk is not None:
-        from jointcampaign.portal.desk_app import mount_desk
-
-        mount_desk(app, desk, output_dir, db_path)
 
     @app.middleware("http")
     async def security_headers(

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from jointcampaign.portal.desk import Desk
-from jointcampaign.portal.desk_form import (
+from jointcampaign.desk.form import (
     ASPECTS,
     CampaignForm,
     build_from_form,
@@ -17,7 +16,8 @@ from jointcampaign.portal.desk_form import (
     form_problems,
     validate_built,
 )
-from jointcampaign.portal.desk_routes import LeadDep, desk_for, desk_page
+from jointcampaign.desk.routes import LeadDep, desk_for, desk_page
+from jointcampaign.desk.service import Desk
 from jointcampaign.portal.lead_tokens import LeadGrant
 
 form_router = APIRouter(prefix="/desk")

@@ -16,21 +16,21 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from jointcampaign.portal.auth import NotSignedIn, client_of
-from jointcampaign.portal.desk import Desk, Draft
-from jointcampaign.portal.desk_auth import (
+from jointcampaign.desk.auth import (
     clear_desk_session,
     desk_of,
     require_lead,
     set_desk_session,
 )
-from jointcampaign.portal.desk_pages import DeskPages, problem_groups
-from jointcampaign.portal.desk_store import FAILED, PARTIAL, Submission
+from jointcampaign.desk.intake import take_in
+from jointcampaign.desk.pages import DeskPages, problem_groups
+from jointcampaign.desk.run_view import current_view, run_url, when
+from jointcampaign.desk.service import Desk, Draft
+from jointcampaign.desk.store import FAILED, PARTIAL, Submission
+from jointcampaign.portal.auth import NotSignedIn, client_of
 from jointcampaign.portal.files import file_response
-from jointcampaign.portal.intake import take_in
 from jointcampaign.portal.lead_tokens import LeadGrant
 from jointcampaign.portal.routes import DOCUMENT_POLICY
-from jointcampaign.portal.run_view import current_view, run_url, when
 from jointcampaign.portal.snapshot_files import spec_diff, zip_snapshot
 from jointcampaign.portal.tokens import Denied, Grant
 from jointcampaign.portal.uploads import ZIP_NAME, receive_upload

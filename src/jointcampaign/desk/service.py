@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from jointcampaign.desk.intake import IntakeResult, ShownProblem
+from jointcampaign.desk.runner import LocalRunner, PrefectQueue, Runner
+from jointcampaign.desk.store import Submission, SubmissionStore
 from jointcampaign.fileio import write_text_atomic
-from jointcampaign.portal.desk_runner import LocalRunner, PrefectQueue, Runner
-from jointcampaign.portal.desk_store import Submission, SubmissionStore
-from jointcampaign.portal.intake import IntakeResult, ShownProblem
 from jointcampaign.portal.lead_tokens import LeadGrant, LeadStore
 from jointcampaign.portal.upload_paths import UploadLimits
 from jointcampaign.submission import snapshot_campaign
@@ -173,7 +173,7 @@ class Desk:
         return found
 
     def typical_duration(self, submission: Submission) -> float | None:
-        from jointcampaign.portal.run_view import typical_duration
+        from jointcampaign.desk.run_view import typical_duration
 
         return typical_duration(self.submissions.for_campaign(submission.campaign, limit=20), submission.id)
 

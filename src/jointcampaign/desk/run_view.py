@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from jointcampaign.portal.desk_runner import TASKS, Runner, RunState
-from jointcampaign.portal.desk_store import (
+from jointcampaign.desk.runner import TASKS, Runner, RunState
+from jointcampaign.desk.store import (
     DONE,
     FAILED,
     PARTIAL,

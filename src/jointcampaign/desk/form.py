@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
+from jointcampaign.desk.intake import IntakeResult, ShownProblem, check_workspace
 from jointcampaign.errors import UserInputError
 from jointcampaign.fileio import write_text_atomic
-from jointcampaign.portal.intake import IntakeResult, ShownProblem, check_workspace
 from jointcampaign.portal.tokens import is_valid_name
 from jointcampaign.scaffold import scaffold_campaign
 from jointcampaign.spec.load import CAMPAIGN_FILE

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
-from jointcampaign.fileio import sha256_file
-from jointcampaign.portal.desk_store import (
+from jointcampaign.desk.store import (
     DONE,
     FAILED,
     PARTIAL,
@@ -35,6 +34,7 @@ from jointcampaign.portal.desk_store import (
     Submission,
     SubmissionStore,
 )
+from jointcampaign.fileio import sha256_file
 
 LOG_TAIL_LINES = 12
 TASKS = "tasks"  # progress keyed by Prefect task run name, mapped onto the plan's steps by run_view

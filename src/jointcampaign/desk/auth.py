@@ -37,7 +37,7 @@ def presented_lead_token(request: Request) -> str | None:
 
 def require_lead(request: Request) -> LeadGrant:
     """The request's lead grant, or 401 with a page that says how to get a working link."""
-    from jointcampaign.portal.desk import Desk
+    from jointcampaign.desk.service import Desk
 
     desk = desk_of(request)
     assert isinstance(desk, Desk)
