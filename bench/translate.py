@@ -94,7 +94,7 @@ def heldout_copy() -> list[str]:
 
 
 def demo_campaign_segments(tag: str) -> list[str]:
-    from jointcampaign.translate.review_export import campaign_segments as pipeline_segments
+    from jointcampaign.pipeline.review_export import campaign_segments as pipeline_segments
     from jointcampaign.validation import validate_campaign
 
     loaded = validate_campaign(DEMO_CAMPAIGN, lambda s, t: True).require_ok()
@@ -104,7 +104,7 @@ def demo_campaign_segments(tag: str) -> list[str]:
 def judge(engine: ArgosTranslator, tag: str, repeat: int) -> tuple[Counter[tuple[str, str]], float, float]:
     """Verdicts on the demo copy (expected confident) and the held-out copy (expected needs_review),
     and the time of the localizing translator with and without the verdicts."""
-    from jointcampaign.translate.campaign import protection_rules
+    from jointcampaign.pipeline.translator import protection_rules
     from jointcampaign.translate.repair import translate_protected
     from jointcampaign.validation import validate_campaign
 
@@ -173,8 +173,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--trust-only", action="store_true", help="only the verdicts and their cost")
     args = parser.parse_args()
-    settings = Settings.from_env()
-    settings.export_to_environment()
+    settings = Settings.for_process()
     engine = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=1)
     if not args.trust_only:
         print(f"{args.segments} segments per pair, {settings.threads} threads, fastest of {args.repeat}")

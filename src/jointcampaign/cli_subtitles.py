@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli_support import EXIT_FAILED, console, err_console, settings, user_errors
+from jointcampaign.cli_support import EXIT_FAILED, console, err_console, user_errors
 from jointcampaign.cli_translate import EXIT_NEEDS_REVIEW
+from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:
     from jointcampaign.pipeline.subtitle_stage import VideoTiming
@@ -116,14 +117,14 @@ def translate(
 
     Exit code 0 when the file is written (flagged cues are listed; `subtitles check` is the gate), 2 for bad input or a missing model.
     """
+    from jointcampaign.pipeline.standalone import build_translator, load_glossary
     from jointcampaign.pipeline.subtitle_stage import localize_with_strings
     from jointcampaign.subtitles.reader import read_subtitles
     from jointcampaign.subtitles.writer import check_output_format, write_subtitles
-    from jointcampaign.translate.service import build_translator, load_glossary
 
     with user_errors():
         check_output_format(out)
-        config = settings()
+        config = Settings.for_process()
         timing = _timing(video, fps)
         document = read_subtitles(file)
         kept = load_glossary(glossary, to) if glossary is not None else None

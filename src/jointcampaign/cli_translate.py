@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import err_console, settings, user_errors
+from jointcampaign.cli_support import err_console, user_errors
+from jointcampaign.settings import Settings
 
 EXIT_NEEDS_REVIEW = 3
 
@@ -55,12 +56,12 @@ def translate_command(
     Exit code 0 (also when lines need review), 3 with --strict when any line needs review,
     2 for bad input or a missing model.
     """
-    from jointcampaign.translate.service import build_translator, load_glossary
+    from jointcampaign.pipeline.standalone import build_translator, load_glossary
 
     with user_errors():
         lines = (sys.stdin.read() if text in (None, "-") else text or "").splitlines()
         terms = load_glossary(glossary, to) if glossary is not None else None
-        translator = build_translator(settings(), keep=keep or (), glossary=terms)
+        translator = build_translator(Settings.for_process(), keep=keep or (), glossary=terms)
         segments = [line for line in lines if line.strip()]
         batch = translator.translate_detailed(segments, source, to) if segments else None
     results = iter(zip(batch.texts, batch.statuses, strict=True) if batch else [])

@@ -162,7 +162,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
 
 
 def _end_card_strings(plan: RunPlan, language: str, translator: Translator) -> dict[str, TranslatedString]:
-    from jointcampaign.render.offer import translated_offer
+    from jointcampaign.pipeline.offers import translated_offer
 
     lines = {partner: translated_offer(plan.loaded, partner, language, translator) for partner in plan.partners}
     return {partner: line for partner, line in lines.items() if line is not None and line.text}
@@ -183,10 +183,10 @@ def render_cuts_for(
 ) -> list[CutOutcome]:
     """Every aspect of one partner's cut in `language`, from one decode of the source; in `plan.aspects` order.
 
-    `end_card_text`: the offer sentence in `language` (render.offer.translated_offer_line); None = source.
+    `end_card_text`: the offer sentence in `language` (pipeline.offers.translated_offer_line); None = source.
     """
+    from jointcampaign.pipeline.offers import end_card_for
     from jointcampaign.render.cut import DRAFT_MARK, CutRequest, Focus, render_cuts
-    from jointcampaign.render.offer import end_card_for
     from jointcampaign.subtitles.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +210,9 @@ class TranslationMemory:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@cache
+def shared_memory(path: Path) -> TranslationMemory:
+    """One memory object per file and process; it keeps one SQLite connection per thread."""
+    return TranslationMemory(path)

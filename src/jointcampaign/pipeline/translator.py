@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.translate.localizing import LocalizingTranslator
-from jointcampaign.translate.memory import TranslationMemory
+from jointcampaign.translate.memory import shared_memory
 from jointcampaign.translate.protect import ProtectionRules
 from jointcampaign.translate.protocol import TranslationBatch, Translator
 from jointcampaign.translate.review import ReviewStore, review_file
@@ -71,12 +70,6 @@ def build_campaign_translator(
         overrides=ReviewStore.load(files, bare.rules_for),
         fallback=fallback,
     )
-
-
-@cache
-def shared_memory(path: Path) -> TranslationMemory:
-    """One memory object per file and process; it keeps one SQLite connection per thread."""
-    return TranslationMemory(path)
 
 
 class _NoEngine:

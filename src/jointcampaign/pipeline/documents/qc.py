@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from jointcampaign.pipeline.documents.html import flag, page, table
+from jointcampaign.pipeline.documents.translation import LanguageReview
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.report.html import flag, page, table
-from jointcampaign.report.translation import LanguageReview
 from jointcampaign.validation import Blocker
 
 

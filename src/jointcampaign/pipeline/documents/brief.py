@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from jointcampaign.report.html import flag, page, table
-from jointcampaign.report.links import tracked_link
+from jointcampaign.pipeline.documents.html import flag, page, table
+from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Approval
 from jointcampaign.validation import Blocker
 
 if TYPE_CHECKING:
-    from jointcampaign.report.translation import LanguageReview
+    from jointcampaign.pipeline.documents.translation import LanguageReview
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
 

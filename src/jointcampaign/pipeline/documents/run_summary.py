@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jointcampaign.pipeline.documents.translation import needs_review_counts
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.report.translation import needs_review_counts
 from jointcampaign.validation import Blocker
 
 

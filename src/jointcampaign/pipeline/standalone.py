@@ -62,9 +62,8 @@ def load_glossary(path: Path, target: str) -> Glossary:
 def build_translator(
     settings: Settings, *, keep: Sequence[str] = (), glossary: Glossary | None = None
 ) -> LocalizingTranslator:
-    from jointcampaign.translate.campaign import shared_memory
     from jointcampaign.translate.engines import build_engine, build_fallback
-    from jointcampaign.translate.memory import MEMORY_FILE
+    from jointcampaign.translate.memory import MEMORY_FILE, shared_memory
 
     return LocalizingTranslator(
         build_engine(settings),
