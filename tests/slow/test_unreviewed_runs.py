@@ -25,14 +25,16 @@ UNSEEN_POST = """# Winter warmers
 
 Our winter latte is back with cinnamon and oat milk.
 Use code CAFE10 at the counter before 5 pm.
+Follow @cornercafe, tag #MapleMornings, see https://cornercafe.example/winter or pay $4.50, {first_name}.
 """
+KEPT = ["CAFE10", "@cornercafe", "#MapleMornings", "https://cornercafe.example/winter", "$4.50", "{first_name}"]
 UNSEEN_SRT = """1
 00:00:00,300 --> 00:00:01,400
 Good morning from Maple Street!
 
 2
 00:00:01,600 --> 00:00:02,800
-The parking lot behind the bakery is closed on Sundays.
+The parking lot behind the bakery at Rosa's Flowers closes with code BLOOM-77.
 """
 
 
@@ -124,6 +126,11 @@ def test_unseen_copy_ships_only_as_marked_drafts_until_reviewed(
         assert "● confident or reviewed" not in qc  # no language shows green
         brief = (bundle / "brief.html").read_text(encoding="utf-8")
         assert brief.count("needs review</span>") == len(LANGUAGES)
+        for language in LANGUAGES:  # guesses, but every protected span is intact
+            post = (bundle / "copy" / language / "post.md").read_text(encoding="utf-8")
+            assert all(kept in post for kept in KEPT), (language, post)
+            subtitles = " ".join((bundle / "subtitles" / f"{language}.srt").read_text(encoding="utf-8").split())
+            assert "Rosa's Flowers" in subtitles and "BLOOM-77" in subtitles, (language, subtitles)
     draft_cut = out / "demo-cafe-florist" / "corner-cafe" / "data" / "video" / "es" / "16x9.mp4"
     draft_red = top_band_red(draft_cut)
     vi_cut = campaign_out_cut(out, "corner-cafe", "vi")
