@@ -215,12 +215,13 @@ def cut_fingerprint(
     return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs)
 
 
-def cuts_fingerprint(
-    plan: RunPlan, partner: str, language: str, subtitles: SubtitleOutcome, settings: Settings
-) -> Fingerprint:
-    """All aspects of one partner's cut in one language, rendered together: every aspect's cut, in order."""
-    cuts = [cut_fingerprint(plan, partner, language, aspect, subtitles, settings) for aspect in plan.aspects]
-    hasher = Hasher().value("stage", "render-cuts").value("aspects", plan.aspects)
+def cuts_fingerprint(plan: RunPlan, language: str, subtitles: SubtitleOutcome, settings: Settings) -> Fingerprint:
+    """Every cut of one language, rendered together from one decode: each partner whose bundle
+    holds the language, each aspect, in render order. A partner added to or dropped from the
+    language changes it; a language a partner does not get never touches that partner's cuts."""
+    order = [(aspect, partner) for aspect in plan.aspects for partner in plan.partners_for(language)]
+    cuts = [cut_fingerprint(plan, partner, language, aspect, subtitles, settings) for aspect, partner in order]
+    hasher = Hasher().value("stage", "render-cuts").value("cuts-of", order)
     hasher.value("cuts", [cut.digest for cut in cuts])
     outputs = tuple(path for cut in cuts for path in cut.outputs)
     return Fingerprint(hasher.hexdigest(), outputs)
@@ -240,22 +241,26 @@ def inputs_digest(loaded: LoadedCampaign) -> str:
 
 
 def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fingerprint:
-    """Everything a partner's bundle holds: the campaign's inputs, the day's brief, every staged file."""
+    """Everything a partner's bundle holds: the campaign's inputs, the day's brief, every staged file.
+
+    Only the partner's own languages count: a change to a language it does not get leaves it be."""
+    languages = plan.languages_of(partner)
+    failures = [f for f in outcome.failures if f.language in (None, *languages) and f.partner in (None, partner)]
     hasher = (
         Hasher()
         .value("stage", "bundle")
         .value("code", code_version())
         .value("partner", partner)
-        .value("languages", plan.languages)
+        .value("languages", languages)
         .value("today", plan.today.isoformat())
         .value("sources", inputs_digest(plan.loaded))
         .value("blockers", [b.as_dict() for b in plan.blockers])
-        .value("failures", [f.as_dict() for f in outcome.failures])
+        .value("failures", [f.as_dict() for f in failures])
     )
-    for copy in sorted(outcome.copies, key=lambda c: c.language):
+    for copy in sorted((c for c in outcome.copies if c.language in languages), key=lambda c: c.language):
         hasher.value("notes", [copy.language, list(copy.notes)])
         hasher.files(f"copy:{copy.language}", [copy.pieces[k] for k in sorted(copy.pieces)])
-    for subs in sorted(outcome.subtitles, key=lambda s: s.language):
+    for subs in sorted((s for s in outcome.subtitles if s.language in languages), key=lambda s: s.language):
         hasher.value("cues", [subs.language, subs.cue_count, list(subs.notes)])
         hasher.files("subs", [subs.srt, subs.vtt])
     for cut in sorted(outcome.cuts, key=lambda c: (c.partner, c.language, c.aspect)):
