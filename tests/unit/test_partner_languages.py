@@ -56,11 +56,13 @@ def test_a_language_no_partner_asked_for_is_a_warning_and_is_not_made(campaign_c
         plan_run(report, tmp_path / "out", ["fr"])
 
 
-def test_a_partner_language_outside_the_campaign_is_an_error(campaign_copy: Path) -> None:
+def test_a_partner_language_outside_the_campaign_is_a_warning(campaign_copy: Path, tmp_path: Path) -> None:
     edit(campaign_copy, "languages: [es, ar, hi]", "languages: [es, ar, hi, fa]")
     report = validate(campaign_copy)
-    assert not report.ok
-    [problem] = [p for p in report.errors if "'fa'" in p.message]
+    assert report.ok
+    [problem] = [p for p in report.warnings if "'fa'" in p.message]
+    assert "will not hold it" in problem.message
+    assert "fa" not in plan_run(report, tmp_path / "out").languages_of("rosas-flowers")
     assert problem.field == "partners[1].languages[3]"
     assert "add fa to languages:" in problem.fix
 

@@ -61,12 +61,14 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
     for index, partner in enumerate(campaign.partners):
         for slot, language in enumerate(partner.languages):
             if language not in campaign.languages:
-                yield at(
+                # A warning, not an error: narrowing the campaign's languages for one run is common.
+                problem = at(
                     ("partners", index, "languages", slot),
                     f"partner '{partner.id}' asks for '{language}', which is not one of the campaign's "
-                    f"languages ({', '.join(campaign.languages)})",
+                    f"languages ({', '.join(campaign.languages)}): its bundle will not hold it",
                     f"add {language} to languages: (the campaign's list), or remove it from this partner",
                 )
+                yield replace(problem, severity="warning")
     yield from _unrequested_languages(loaded, at)
 
     if campaign.source_language in campaign.languages:
