@@ -24,6 +24,7 @@ demo: setup demo-media demo-models
 	@echo "Bundles for each partner are in $(OUT)/$(notdir $(DEMO))/ (one .zip and one folder per partner)."
 
 test: setup demo-media
+	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/python -m pytest -q
 
 test-fast: setup
@@ -32,6 +33,7 @@ test-fast: setup
 lint: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/mypy
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 bench: setup demo-media demo-models
 	@$(BIN)/python bench/render.py

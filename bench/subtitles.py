@@ -61,8 +61,7 @@ def cold_run(source: Path, engine: Translator, language: str, outputs: tuple[Pat
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    settings.export_to_environment()
+    settings = Settings.for_process()
     engine = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

@@ -21,6 +21,7 @@ from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUTS_CACHE, SUBTITLES_CACHE,
 from flows.runners import RenderRunner, render_task_runner
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline import plan as core
+from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.lock import campaign_lock
 from jointcampaign.pipeline.results import (
     CopyOutcome,
@@ -30,10 +31,9 @@ from jointcampaign.pipeline.results import (
     StageFailure,
     SubtitleOutcome,
 )
-from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
-from jointcampaign.validation import ValidationReport, validate_campaign
+from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 T = TypeVar("T")
 
@@ -62,24 +62,15 @@ def _engine(settings: Settings) -> Translator:
 
 
 def _translator(plan: core.RunPlan, settings: Settings) -> Translator:
-    from jointcampaign.translate.campaign import build_campaign_translator
+    from jointcampaign.pipeline.translator import build_campaign_translator
     from jointcampaign.translate.memory import MEMORY_FILE
 
     return build_campaign_translator(plan.loaded, _engine(settings), settings.cache_dir / MEMORY_FILE)
 
 
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    settings.export_to_environment()
-    return settings
-
-
 @task(name="validate", cache_policy=NO_CACHE)
 def validate_task(campaign_dir: Path) -> ValidationReport:
-    from jointcampaign.translate.engines import pair_available
-
-    settings = _settings()
-    return validate_campaign(campaign_dir, lambda s, t: pair_available(settings, s, t))
+    return validate_with_installed_models(campaign_dir, Settings.for_process())
 
 
 @task(name="translate-copy", cache_policy=COPY_CACHE, task_run_name="translate-copy-{language}")
@@ -175,7 +166,7 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
         dask_address: The Dask scheduler when task_runner is dask, e.g. tcp://10.0.0.5:8786.
     """
     logger = get_run_logger()
-    settings = _settings()
+    settings = Settings.for_process()
     report = validate_task(campaign_dir)
     if not report.ok:
         raise UserInputError(report.errors)

@@ -37,8 +37,7 @@ def nightly_render(
         task_runner: Where video cuts render: threads or processes on the worker, or dask (a cluster).
         dask_address: The Dask scheduler when task_runner is dask, e.g. tcp://10.0.0.5:8786.
     """
-    settings = Settings.from_env()
-    settings.export_to_environment()
+    settings = Settings.for_process()
     entries = [
         _render_if_changed(folder, out_dir, settings, task_runner, dask_address)
         for folder in nightly.discover_campaigns(campaigns_dir)

@@ -19,11 +19,11 @@ from jointcampaign.cli_support import (
     console,
     err_console,
     print_problems,
-    settings,
     split_list,
     user_errors,
 )
-from jointcampaign.validation import ValidationReport, validate_campaign
+from jointcampaign.settings import Settings
+from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 app = typer.Typer(
     name="jointcampaign",
@@ -42,35 +42,24 @@ app = typer.Typer(
 
 
 def _mount_subcommands() -> None:
+    """Every command group, mounted one way. A group that fails to import fails the command loudly:
+    a CLI that silently lost `portal` or `review` would be worse than one that does not start."""
+    from jointcampaign.cli_bundle import bundle_app
     from jointcampaign.cli_models import models_app
+    from jointcampaign.cli_portal import portal_app
+    from jointcampaign.cli_review import review_app
+    from jointcampaign.cli_submit import register_commands
+    from jointcampaign.cli_subtitles import subtitles_app
 
-    app.add_typer(models_app, name="models", help="List, install, build and remove translation models.")
-    for module, attribute, name, text in (
-        ("jointcampaign.cli_bundle", "bundle_app", "bundle", "Check bundles: every checksum and file."),
-        (
-            "jointcampaign.cli_portal",
-            "portal_app",
-            "portal",
-            "Serve bundles to partners; manage their links.",
-        ),
-        ("jointcampaign.cli_subtitles", "subtitles_app", "subtitles", "Check and translate subtitle files."),
-        (
-            "jointcampaign.cli_review",
-            "review_app",
-            "review",
-            "Export translations for human review; import fixes.",
-        ),
+    for group, name, text in (
+        (models_app, "models", "List, install, build and remove translation models."),
+        (bundle_app, "bundle", "Check bundles: every checksum and file."),
+        (portal_app, "portal", "Serve bundles to partners; manage their links."),
+        (subtitles_app, "subtitles", "Check and translate subtitle files."),
+        (review_app, "review", "Export translations for human review; import fixes."),
     ):
-        try:
-            sub = getattr(__import__(module, fromlist=[attribute]), attribute)
-        except ImportError:
-            continue
-        app.add_typer(sub, name=name, help=text)
-    try:
-        from jointcampaign.cli_submit import register_commands
-    except ImportError:
-        return
-    register_commands(app)
+        app.add_typer(group, name=name, help=text)
+    register_commands(app)  # `submit` and `status` are top-level commands, not a group
 
 
 def _version(value: bool) -> None:
@@ -86,13 +75,6 @@ def _root(
     ] = False,
 ) -> None:
     """Joint campaigns for small businesses, localized offline."""
-
-
-def _validate(folder: Path) -> ValidationReport:
-    from jointcampaign.translate.engines import pair_available
-
-    built = settings()
-    return validate_campaign(folder, lambda source, target: pair_available(built, source, target))
 
 
 @app.command()
@@ -114,7 +96,7 @@ def new(
     with user_errors():
         wanted = split_list(languages)
         if not wanted:
-            installed = list_models(settings().models_dir)
+            installed = list_models(Settings.for_process().models_dir)
             wanted = sorted({m.to_code for m in installed if m.from_code == "en"}) or ["es"]
             wanted = ["zh-Hans" if code == "zh" else code for code in wanted]
         result = scaffold_campaign(folder, split_list(partners), wanted, dt.date.today())
@@ -136,7 +118,7 @@ def validate(
     Exit code 2 when something must be fixed.
     """
     with user_errors():
-        report = _validate(folder)
+        report = validate_with_installed_models(folder, Settings.for_process())
     if as_json:
         console.print_json(json.dumps(_report_dict(report)))
     else:
@@ -170,7 +152,7 @@ def run(
     Example: jointcampaign run campaigns/demo-cafe-florist --out out --languages es,ar
     """
     with user_errors():
-        report = _validate(folder)
+        report = validate_with_installed_models(folder, Settings.for_process())
         if not report.ok:
             print_problems(report.errors, "The campaign cannot run yet")
             raise typer.Exit(EXIT_BAD_INPUT)
@@ -221,7 +203,7 @@ def translate(
 
     with user_errors():
         lines = (sys.stdin.read() if text in (None, "-") else text or "").splitlines()
-        engine = build_engine(settings())
+        engine = build_engine(Settings.for_process())
         segments = [line for line in lines if line.strip()]
         batch = engine.translate_batch(segments, source, to) if segments else None
         translated = iter(batch.texts if batch else [])
@@ -281,8 +263,10 @@ def _report_dict(report: ValidationReport) -> dict[str, object]:
     }
 
 
+_mount_subcommands()
+
+
 def main() -> None:
-    _mount_subcommands()
     app()
 
 

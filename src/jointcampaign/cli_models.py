@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from jointcampaign.errors import JointCampaignError, ToolMissingError, UserInputError
+from jointcampaign.cli_support import console, user_errors
+from jointcampaign.cli_support import err_console as errors
+from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
 from jointcampaign.translate.model_store import InstalledModel
 
@@ -24,31 +23,6 @@ models_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-
-console = Console()
-errors = Console(stderr=True)
-
-
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    """Bad input and missing models are the user's to fix: a readable message and exit code 2."""
-    try:
-        yield
-    except UserInputError as err:
-        errors.print(str(err), style="red", markup=False, highlight=False)
-        raise typer.Exit(2) from err
-    except ToolMissingError as err:
-        errors.print(str(err), style="red", markup=False, highlight=False)
-        raise typer.Exit(2) from err
-    except JointCampaignError as err:  # a download that failed: worth retrying, not bad input
-        errors.print(str(err), style="red", markup=False, highlight=False)
-        raise typer.Exit(1) from err
-
-
-def _settings() -> Settings:
-    settings = Settings.from_env()
-    settings.export_to_environment()  # before anything imports argostranslate
-    return settings
 
 
 def _language(tag: str, option: str) -> str:
@@ -76,8 +50,8 @@ def list_command() -> None:
 
     Example:  jointcampaign models list
     """
-    with _friendly_errors():
-        settings = _settings()
+    with user_errors():
+        settings = Settings.for_process()
         from jointcampaign.translate.model_store import list_models, stray_folders
 
         models = list_models(settings.models_dir)
@@ -154,8 +128,8 @@ def install_command(
 
       jointcampaign models install --from-index en vi --index-url https://models.example.org/index.json
     """
-    with _friendly_errors():
-        settings = _settings()
+    with user_errors():
+        settings = Settings.for_process()
         if (file is None) == (from_index is None):
             raise UserInputError.single(
                 None,
@@ -214,8 +188,8 @@ def build_command(
 
     Example:  jointcampaign models build phrases.tsv --from en --to vi -o en-vi.argosmodel
     """
-    with _friendly_errors():
-        _settings()
+    with user_errors():
+        Settings.for_process()  # before anything imports argostranslate
         from jointcampaign.translate.model_builder import build_argos_model_with_report
 
         source_code, target_code = _language(source, "--from"), _language(target, "--to")
@@ -262,8 +236,8 @@ def demo_command() -> None:
 
     Example:  jointcampaign models demo
     """
-    with _friendly_errors():
-        settings = _settings()
+    with user_errors():
+        settings = Settings.for_process()
         from jointcampaign.translate.model_builder import ensure_demo_models
 
         with console.status("Preparing the demo models…") as status:
@@ -286,8 +260,8 @@ def remove_command(
 
     Example:  jointcampaign models remove en es
     """
-    with _friendly_errors():
-        settings = _settings()
+    with user_errors():
+        settings = Settings.for_process()
         from jointcampaign.translate.model_store import remove_model
 
         _language(source, "FROM"), _language(target, "TO")

@@ -19,6 +19,11 @@ from jointcampaign.settings import Settings
 portal_app = typer.Typer(help="Serve bundles to partners; manage their personal links.", no_args_is_help=True)
 token_app = typer.Typer(help="Create, list and withdraw partners' personal links.", no_args_is_help=True)
 portal_app.add_typer(token_app, name="token")
+# the campaign desk (issue 18): leads' links and their submissions
+from jointcampaign.cli_desk import DEFAULT_DEPLOYMENT, desk_app, desk_config, lead_app  # noqa: E402
+
+portal_app.add_typer(lead_app, name="lead")
+portal_app.add_typer(desk_app, name="desk")
 
 OutOption = Annotated[
     Path,
@@ -57,11 +62,27 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
+    assets: Annotated[
+        Path, typer.Option(help="Shared brand kits (assets/partners/<id>/) for campaigns uploaded to the desk.")
+    ] = Path("assets"),
+    runner: Annotated[
+        str,
+        typer.Option(help="Where desk submissions run: auto (prefect if PREFECT_API_URL is set), local, prefect."),
+    ] = "auto",
+    deployment: Annotated[str, typer.Option(help="The Prefect deployment desk runs go to.")] = DEFAULT_DEPLOYMENT,
+    submissions: Annotated[
+        Path | None,
+        typer.Option(envvar="JOINTCAMPAIGN_SUBMISSIONS", help="Snapshots of submitted campaigns (default: $JOINTCAMPAIGN_HOME/submissions)."),
+    ] = None,
 ) -> None:
-    """Serve the output folder to partners; each sees only their own bundles (Ctrl+C stops)."""
+    """Serve the output folder to partners (each sees only their own bundles) and the campaign desk
+    to leads at /desk (Ctrl+C stops).
+
+    Example: jointcampaign portal serve --out out --assets assets
+    """
     import uvicorn
 
-    from jointcampaign.portal import create_app
+    from jointcampaign.desk.app import create_portal_with_desk
     from jointcampaign.portal.logs import uvicorn_log_config
 
     with user_errors():
@@ -75,7 +96,8 @@ def serve(
                 "Put the portal behind an HTTPS proxy for anything but a local network.[/]",
                 highlight=False,
             )
-        app = create_app(out, _db(db))
+        desk = desk_config(out.resolve(), assets, submissions, runner, deployment)
+        app = create_portal_with_desk(out.resolve(), _db(db), desk)
     err_console.print(f"Portal for {out.resolve()} on http://{host}:{port}/", highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config(), server_header=False)
 

@@ -190,3 +190,16 @@ def run_progress(client: SyncPrefectClient, run_id: str) -> RunProgress:
         if state is not None and (state.is_failed() or state.is_crashed()):
             progress.failed.append((task_run.name, state.message or state.type.value))
     return progress
+
+
+def task_progress(client: SyncPrefectClient, run_id: str) -> dict[str, float]:
+    """Each task run of a flow run by name (`render-corner-cafe-es`): 1 done, 0.5 running, 0 otherwise."""
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    wanted = FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)]))
+    progress: dict[str, float] = {}
+    for task_run in client.read_task_runs(flow_run_filter=wanted, limit=200):
+        state = task_run.state
+        done = 1.0 if state is not None and state.is_completed() else 0.5 if state and state.is_running() else 0.0
+        progress[task_run.name] = max(done, progress.get(task_run.name, 0.0))
+    return progress

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import console, err_console, settings, user_errors
+from jointcampaign.cli_support import console, err_console, user_errors
 from jointcampaign.errors import UserInputError
+from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
 
 review_app = typer.Typer(
@@ -60,11 +61,11 @@ def export_command(
     """
     with user_errors():
         loaded = _load(folder, language)
-        built = settings()
-        from jointcampaign.translate.campaign import build_campaign_translator
+        built = Settings.for_process()
+        from jointcampaign.pipeline.review_export import export_review
+        from jointcampaign.pipeline.translator import build_campaign_translator
         from jointcampaign.translate.engines import build_engine
         from jointcampaign.translate.memory import MEMORY_FILE
-        from jointcampaign.translate.review_export import export_review
 
         translator = build_campaign_translator(loaded, build_engine(built), built.cache_dir / MEMORY_FILE)
         destination = output or Path(f"{loaded.slug}.{language}.po")
@@ -101,14 +102,14 @@ def import_command(
     """
     with user_errors():
         loaded = _load(folder, language)
-        from jointcampaign.translate.campaign import protection_rules
+        from jointcampaign.pipeline.review_export import campaign_segments
+        from jointcampaign.pipeline.translator import protection_rules
         from jointcampaign.translate.memory import MEMORY_FILE, TranslationMemory
         from jointcampaign.translate.review import import_review
-        from jointcampaign.translate.review_export import campaign_segments
 
         known = [segment.text for segment in campaign_segments(loaded, language)]
         result = import_review(folder, po_file, language, protection_rules(loaded, language), known)
-        memory = TranslationMemory(settings().cache_dir / MEMORY_FILE)
+        memory = TranslationMemory(Settings.for_process().cache_dir / MEMORY_FILE)
         memory.remember_reviewed(result.reviewed, loaded.campaign.source_language, language, str(result.path))
         memory.close()
     console.print(

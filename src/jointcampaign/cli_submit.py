@@ -17,11 +17,11 @@ from jointcampaign.cli_support import (
     EXIT_FAILED,
     console,
     print_problems,
-    settings,
     split_list,
     user_errors,
 )
-from jointcampaign.validation import ValidationReport, validate_campaign
+from jointcampaign.settings import Settings
+from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 DEFAULT_DEPLOYMENT = "localize-campaign/localize-campaign"
 FAILED_STATES = {"FAILED", "CRASHED", "CANCELLED"}
@@ -33,10 +33,7 @@ def register_commands(app: typer.Typer) -> None:
 
 
 def _validate(folder: Path) -> ValidationReport:
-    from jointcampaign.translate.engines import pair_available
-
-    built = settings()
-    return validate_campaign(folder, lambda source, target: pair_available(built, source, target))
+    return validate_with_installed_models(folder, Settings.for_process())
 
 
 def _check_runner(task_runner: str | None, dask_address: str | None) -> None:
@@ -94,7 +91,7 @@ def submit(
         with cli_prefect.connected() as client:
             cli_prefect.check_deployment(client, deployment)
         loaded = report.require_ok()
-        base = submissions if submissions is not None else settings().home / "submissions"
+        base = submissions if submissions is not None else Settings.for_process().home / "submissions"
         snapshot = snapshot_campaign(loaded, base.resolve(), dt.datetime.now(dt.UTC))
         parameters: dict[str, object] = {
             "campaign_dir": str(snapshot.campaign_dir),

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli_support import EXIT_FAILED, console, settings, user_errors
+from jointcampaign.cli_support import EXIT_FAILED, console, user_errors
+from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:
     from jointcampaign.pipeline.subtitle_stage import VideoTiming
@@ -106,7 +107,7 @@ def translate(
 
     with user_errors():
         check_output_format(out)
-        config = settings()
+        config = Settings.for_process()
         timing = _timing(video, fps)
         document = read_subtitles(file)
         engine = ArgosTranslator(config.models_dir, threads=config.threads, beam_size=config.beam_size)

@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: one console, settings built once, and errors turned into exit codes."""
+"""Shared CLI plumbing: one console pair, and errors turned into exit codes (settings: Settings.for_process)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from jointcampaign.errors import JointCampaignError, Problem, ToolMissingError, UserInputError
-from jointcampaign.settings import Settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -18,13 +17,6 @@ EXIT_BAD_INPUT = 2
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def settings() -> Settings:
-    """Settings for this process, with argostranslate pointed at our model folder before it loads."""
-    built = Settings.from_env()
-    built.export_to_environment()
-    return built
 
 
 def print_problems(problems: list[Problem], title: str = "Problems") -> None:

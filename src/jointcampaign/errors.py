@@ -78,5 +78,9 @@ class ToolMissingError(JointCampaignError):
     """A program or model the project needs is not installed; the message says how to install it."""
 
 
+class DownloadError(JointCampaignError):
+    """A model index or package could not be fetched; worth retrying, so not bad input (exit 1)."""
+
+
 class StageFailedError(JointCampaignError):
     """A pipeline stage failed on valid input (an encoder crashed, a model produced nothing)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,30 @@ from jointcampaign.spec.load import find_assets_dir
 from jointcampaign.spec.models import is_slug
 
 PALETTE = ["#6F4E37", "#C2185B", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A"]
+
+HEADER = (
+    "# Joint campaign. Fill in every field; `jointcampaign validate` checks it.\n"
+    "# Field reference: README.md, section 'The campaign folder'.\n"
+)
+# The comment above each section of campaign.yaml: what the section is for, in a marketing lead's words.
+SECTION_NOTES = {
+    "title": "The campaign's name, as both partners will see it in the brief.",
+    "source_language": "The language the copy and subtitles are written in (BCP 47, e.g. en).",
+    "languages": "The languages to translate into: the languages of both partners' customers.",
+    "partners": "The businesses taking part: id = their brand kit folder under assets/partners/,\n"
+    "the languages of their community, and the web address their tracked links start with.",
+    "deliverables": "Every piece somebody must supply: which file, who owns it, when it is due.",
+    "offers": "Cross-referral offers: customers of one partner get a discount at the other.",
+    "kpis": "The goals, who owns each, and how it is measured.",
+    "split": "How cost and revenue are shared, in percent per partner (each must add up to 100).",
+    "rights": "Who owns each asset and what the other partner may do with it.",
+    "approvals": "Each partner's sign-off. Set approved: true, by (a name) and date when agreed.",
+    "check_in": "How often the partners meet: weekly, fortnightly or monthly.",
+    "cuts": "Video shapes to render (16:9, 9:16, 1:1, 4:5) and the longest cut in seconds.",
+    "glossary": "keep: names never translated; fixed: per language, term → the translation to use.",
+}
+# Lists of plain values up to this length are written on one line: [es, vi].
+_FLOW_WIDTH = 80
 
 
 @dataclass(frozen=True)
@@ -95,21 +120,62 @@ def scaffold_campaign(folder: Path, partners: list[str], languages: list[str], t
         "cuts": {"aspects": ["16:9"], "max_duration_s": 30},
         "glossary": {"keep": [_title(p) for p in partners], "fixed": {}},
     }
-    header = (
-        "# Joint campaign. Fill in every field; `jointcampaign validate` checks it.\n"
-        "# Field reference: README.md, section 'The campaign folder'.\n"
-    )
     (folder / "copy").mkdir(parents=True, exist_ok=True)
     (folder / "video").mkdir(exist_ok=True)
     (folder / "review").mkdir(exist_ok=True)
-    write_text_atomic(
-        folder / "campaign.yaml", header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    )
+    write_text_atomic(folder / "campaign.yaml", readable_yaml(data, SECTION_NOTES, HEADER))
     write_text_atomic(folder / "copy" / "post.md", "# Write your headline here.\n\nWrite your post here.\n")
     write_text_atomic(
         folder / "video" / "main.srt", "1\n00:00:00,500 --> 00:00:03,000\nWrite your subtitles here.\n\n"
     )
     return Scaffolded(folder=folder, created_kits=[k for k in created if k is not None])
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Plain YAML for people: no anchors or aliases (`&id001`/`*id001`), short lists on one line."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # list items indented under their key, as people write them
+
+
+class _Section(dict[str, object]):
+    """One top-level section: always written as a block, whatever its size."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[object]) -> yaml.nodes.SequenceNode:
+    plain = all(isinstance(item, str | int | float | bool | dt.date) for item in data)
+    short = len(", ".join(map(str, data))) <= _FLOW_WIDTH
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=plain and short)
+
+
+def _represent_section(dumper: yaml.SafeDumper, data: _Section) -> yaml.nodes.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: Mapping[object, object]) -> yaml.nodes.MappingNode:
+    # A small mapping of plain values (a split, an approval) reads best on one line too.
+    plain = all(isinstance(value, str | int | float | bool | dt.date) for value in data.values())
+    short = bool(data) and len(", ".join(f"{k}: {v}" for k, v in data.items())) <= _FLOW_WIDTH // 2
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=plain and short)
+
+
+_ReadableDumper.add_representer(list, _represent_list)
+_ReadableDumper.add_representer(dict, _represent_dict)
+_ReadableDumper.add_representer(_Section, _represent_section)
+
+
+def readable_yaml(data: Mapping[str, object], notes: Mapping[str, str], header: str = "") -> str:
+    """`data` as YAML a marketing lead can edit: each top-level section under a comment saying
+    what it is for, separated by a blank line; it loads back to exactly `data`."""
+    sections = []
+    for key, value in data.items():
+        comment = "".join(f"# {line}\n" for line in notes.get(key, "").splitlines())
+        body = yaml.dump(_Section({key: value}), Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=100)
+        sections.append(comment + body)
+    return header + "\n" + "\n".join(sections)
 
 
 def _check_arguments(folder: Path, partners: list[str], languages: list[str]) -> None:
@@ -168,4 +234,5 @@ def _even(partners: list[str]) -> dict[str, float]:
     share = round(100 / len(partners), 2)
     shares = {pid: share for pid in partners}
     shares[partners[-1]] = round(100 - share * (len(partners) - 1), 2)
-    return shares
+    # 50 reads better than 50.0 in the file a marketing lead edits.
+    return {pid: int(value) if value.is_integer() else value for pid, value in shares.items()}

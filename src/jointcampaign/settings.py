@@ -35,6 +35,9 @@ class Settings:
     # (language tag, engine) pairs from JOINTCAMPAIGN_ENGINE_<LANG>=apertium; unlisted languages use argos.
     engines: tuple[tuple[str, str], ...] = ()
     model_index_url: str = DEFAULT_MODEL_INDEX_URL
+    # the campaign desk's upload limits (JOINTCAMPAIGN_UPLOAD_MAX_FILE_MB, ..._SUBMISSION_MB)
+    upload_max_file_mb: int = 200
+    upload_max_submission_mb: int = 500
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -68,12 +71,25 @@ class Settings:
             beam_size=number("beam_size", settings.beam_size),
             render_height=number("render_height", settings.render_height),
             video_crf=number("video_crf", settings.video_crf),
+            upload_max_file_mb=number("upload_max_file_mb", settings.upload_max_file_mb),
+            upload_max_submission_mb=number("upload_max_submission_mb", settings.upload_max_submission_mb),
         )
         if preset := env.get(ENV_PREFIX + "VIDEO_PRESET"):
             settings = replace(settings, video_preset=preset)
         if index_url := env.get(ENV_PREFIX + "MODEL_INDEX_URL"):
             settings = replace(settings, model_index_url=index_url)
         return replace(settings, engines=_engines(env))
+
+    @classmethod
+    def for_process(cls) -> Settings:
+        """The settings of this process, built once at its edge (a CLI command, a flow run, a bench).
+
+        It reads the environment and points argostranslate at our model folder, which must happen
+        before anything imports argostranslate: it reads its folders at import time.
+        """
+        settings = cls.from_env()
+        settings.export_to_environment()
+        return settings
 
     def export_to_environment(self) -> None:
         """Point argostranslate at our folders before it is imported (it reads them at import time)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from jointcampaign.errors import Problem, UserInputError
+from jointcampaign.settings import Settings
 from jointcampaign.spec.checks import consistency_problems
 from jointcampaign.spec.load import LoadedCampaign, load_campaign
 from jointcampaign.spec.models import Deliverable
@@ -59,6 +60,13 @@ class ValidationReport:
         if not self.ok or self.loaded is None:
             raise UserInputError(self.errors)
         return self.loaded
+
+
+def validate_with_installed_models(folder: Path, settings: Settings) -> ValidationReport:
+    """Validate against the translation models (or Apertium pairs) installed on this machine."""
+    from jointcampaign.translate.engines import pair_available
+
+    return validate_campaign(folder, lambda source, target: pair_available(settings, source, target))
 
 
 def validate_campaign(folder: Path, has_model: PairCheck, assets_dir: Path | None = None) -> ValidationReport:
@@ -150,7 +158,7 @@ def _glyph_problems(loaded: LoadedCampaign) -> list[Problem]:
 
 def _review_problems(loaded: LoadedCampaign) -> list[Problem]:
     """Reviewers' PO files are checked now, not halfway through a run (placeholders, terms, syntax)."""
-    from jointcampaign.translate.campaign import protection_rules, review_files
+    from jointcampaign.pipeline.translator import protection_rules, review_files
     from jointcampaign.translate.review import read_review
 
     problems: list[Problem] = []

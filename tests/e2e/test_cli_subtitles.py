@@ -9,7 +9,7 @@ from subprocess import CompletedProcess
 import pytest
 
 from jointcampaign.subtitles.reader import read_subtitles
-from tests.conftest import CORPUS, DEMO_CAMPAIGN
+from tests.conftest import DEMO_CAMPAIGN
 from tests.e2e.cli_helpers import run_cli
 
 MAIN_SRT = DEMO_CAMPAIGN / "video/main.srt"
@@ -46,10 +46,13 @@ def test_check_of_the_demo_subtitles_passes(tmp_path: Path) -> None:
 
 
 def test_unsupported_format_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_cli(
-        ["subtitles", "check", str(CORPUS / "asticode-go-astisub/example-in.ttml"), "--lang", "en"],
-        cwd=tmp_path,
+    ttml = tmp_path / "example-in.ttml"  # a small real TTML file, so the test needs no corpus
+    ttml.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="en">'
+        '<body><div><p begin="00:00:01.000" end="00:00:02.500">Fresh coffee.</p></div></body></tt>\n',
+        encoding="utf-8",
     )
+    result = run_cli(["subtitles", "check", str(ttml), "--lang", "en"], cwd=tmp_path)
     assert result.returncode == 2
     assert (
         "Traceback" not in result.stderr

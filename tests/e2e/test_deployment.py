@@ -4,6 +4,7 @@ and `jointcampaign submit` / `status` as a marketing lead uses them. Everything 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 from collections.abc import Iterator
@@ -153,3 +154,54 @@ def test_a_short_interval_schedule_really_starts_runs(deployed: PrefectServer, t
         deployed.prefect("deployment", "delete", "nightly-render/nightly-every-5s")
     artifacts = deployed.api("POST", "/artifacts/filter", {"artifacts": {"key": {"any_": ["nightly-render"]}}})
     assert run["id"] in [a["flow_run_id"] for a in artifacts]
+
+
+def test_a_desk_submission_runs_on_the_deployment(deployed: PrefectServer, demo_home: Path, campaign_copy: Path,
+                                                  tmp_path: Path) -> None:
+    """With a Prefect API configured, the campaign desk queues on the deployment like `submit` does."""
+    import httpx
+
+    from jointcampaign.portal.lead_tokens import LeadStore
+    from tests.e2e.browser_helpers import portal_server
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "models").symlink_to(demo_home / "models", target_is_directory=True)
+    out, db = tmp_path / "desk-out", tmp_path / "portal.sqlite3"
+    out.mkdir()
+    token = LeadStore(db).create("ana", [campaign_copy.name], dt.timedelta(hours=1)).token
+    env = deployed.env(JOINTCAMPAIGN_HOME=str(home), ARGOS_PACKAGES_DIR=str(home / "models"))
+    files = [("files", (f"{campaign_copy.name}/{path.relative_to(campaign_copy).as_posix()}", path.read_bytes()))
+             for path in sorted(campaign_copy.rglob("*")) if path.is_file()]
+    assets = campaign_copy.parents[1] / "assets"
+    with portal_server(out, db, tmp_path / "portal.log", "--assets", str(assets), env=env) as base, \
+            httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+        draft = client.post("/desk/upload", files=files, follow_redirects=True)
+        assert draft.status_code == 200, draft.text
+        assert "Prefect deployment localize-campaign/localize-campaign" in draft.text
+        action = draft.text.split('action="/desk/drafts/', 1)[1].split('"', 1)[0]
+        queued = client.post(f"/desk/drafts/{action}")
+        assert queued.status_code == 303, queued.text
+        run = queued.headers["location"]
+
+        progress_seen: list[float] = []
+
+        def finished() -> dict[str, Any] | None:
+            status: dict[str, Any] = client.get(f"{run}/status.json").json()
+            if not status["finished"]:  # steps fill in from the flow run's task runs while it runs
+                progress_seen.append(max(step["done"] for stage in status["stages"] for step in stage["steps"]))
+            return status if status["finished"] else None
+
+        final = wait_for(finished, 300, "the desk's run on the deployment", deployed.workers[0], interval_s=1)
+        assert any(done > 0 for done in progress_seen), progress_seen
+        assert final["runner"] == "prefect" and final["state"] == "done", final
+        zipped = client.get(f"{run}/bundles/corner-cafe.zip")
+        assert zipped.status_code == 200
+    assert final["flow_run_id"] and final["detail_url"]
+    found = status_of(deployed, final["flow_run_id"], tmp_path)  # what `jointcampaign status RUN_ID` says
+    assert found is not None and found["state"] == "Completed"
+    assert found["campaign"].startswith(str(home / "submissions"))
+    for bundle in final["bundles"]:
+        assert hashlib.sha256((out / campaign_copy.name / f"{bundle['partner']}.zip").read_bytes()).hexdigest() \
+            == bundle["sha256"]
+    assert hashlib.sha256(zipped.content).hexdigest() == final["bundles"][0]["sha256"]

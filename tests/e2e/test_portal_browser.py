@@ -1,55 +1,33 @@
-"""A partner in a real browser: Debian's headless Chromium against the portal served by uvicorn.
+"""A partner in a real browser: Debian's headless Chromium, driven by Playwright, against the portal.
 
-The browser is driven over the Chrome DevTools protocol (a websocket; `websockets` is already in the
-environment), so the test sees what a partner sees: the page after the sign-in redirect, a playing
-preview with a loaded subtitle track, the draft banner, and a downloaded zip that verifies.
+The test sees what a partner sees: the page after the sign-in redirect, a playing preview with a
+loaded subtitle track, the draft banner, and a downloaded zip that verifies.
 """
 
 from __future__ import annotations
 
-import base64
-import itertools
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import imageio_ffmpeg
 import pytest
-from websockets.sync.client import ClientConnection, connect
+from playwright.sync_api import Browser
 
 from jointcampaign.bundle.bag import BagInfo, build_bundle
 from jointcampaign.bundle.verify import verify_bundle
+from tests.e2e.browser_helpers import chromium, cli, portal_server
 
 pytestmark = pytest.mark.slow
 
 EPOCH = 1_795_132_800
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--autoplay-policy=no-user-gesture-required",
-    "--window-size=1280,1600",
-    "--remote-debugging-address=127.0.0.1",
-    "--remote-debugging-port=0",
-]
 
 
-# --- fixtures: media, bundles, server, browser --------------------------------------------------
+# --- fixtures: media, bundles, server, browser (browser_helpers.py) --------------------------------------------------
 
 
 def make_media(folder: Path) -> tuple[Path, Path]:
@@ -110,148 +88,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"root": root, "out": out, "db": root / "portal.sqlite3"}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "jointcampaign.cli_portal", *args]
-    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60)
-
-
-def wait_until(check: Any, what: str, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except OSError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture(scope="module")
 def server(site: dict[str, Path]) -> Iterator[tuple[str, Path]]:
-    port = free_port()
     log = site["root"] / "server.log"
-    with log.open("w") as sink:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "jointcampaign.cli_portal",
-                "serve",
-                "--out",
-                str(site["out"]),
-                "--db",
-                str(site["db"]),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200, "the portal")
+    with portal_server(site["out"], site["db"], log) as base:
         yield base, log
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-class DevTools:
-    """Just enough of the Chrome DevTools protocol: commands, and events kept until asked for."""
-
-    def __init__(self, url: str) -> None:
-        self.socket: ClientConnection = connect(url, max_size=64 * 1024 * 1024, open_timeout=10)
-        self.ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        ident = next(self.ids)
-        self.socket.send(json.dumps({"id": ident, "method": method, "params": params}))
-        while True:
-            message = json.loads(self.socket.recv(timeout=60))
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise AssertionError(f"{method}: {message['error']}")
-                result: dict[str, Any] = message.get("result", {})
-                return result
-            self.events.append(message)
-
-    def wait_event(self, method: str, timeout: float = 30.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            for index, event in enumerate(self.events):
-                if event.get("method") == method:
-                    return self.events.pop(index)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no {method} within {timeout}s")
-            self.events.append(json.loads(self.socket.recv(timeout=remaining)))
-
-    def evaluate(self, expression: str) -> Any:
-        reply = self.send("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
-        if "exceptionDetails" in reply:
-            raise AssertionError(f"page script failed: {reply['exceptionDetails']}")
-        return reply["result"].get("value")
-
-    def navigate(self, url: str) -> None:
-        self.events.clear()
-        self.send("Page.navigate", url=url)
-        self.wait_event("Page.loadEventFired")
-
-    def close(self) -> None:
-        self.socket.close()
 
 
 @pytest.fixture(scope="module")
-def browser(site: dict[str, Path]) -> Iterator[tuple[DevTools, DevTools, Path]]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's `chromium` is not installed: run `make setup` (apt-get install -y chromium)")
-    profile = site["root"] / "chromium-profile"
-    downloads = site["root"] / "downloads"
-    downloads.mkdir()
-    proc = subprocess.Popen(
-        [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        active = wait_until(
-            lambda: (profile / "DevToolsActivePort").read_text().split(), "Chromium's DevTools"
-        )
-        port = active[0]
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5))
-        page = DevTools(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
-        whole = DevTools(f"ws://127.0.0.1:{port}{active[1]}")
-        whole.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
-        page.send("Page.enable")
-        yield page, whole, downloads
-        page.close()
-        whole.close()
-    finally:
-        # the launcher script execs Chromium, which then starts helpers in its own session: end them all
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
 
 
 # --- the partner's visit -------------------------------------------------------------------------
@@ -282,24 +129,25 @@ PLAY_PREVIEW = """
 
 
 def test_partner_previews_and_downloads_their_bundle(
-    site: dict[str, Path], server: tuple[str, Path], browser: tuple[DevTools, DevTools, Path]
+    site: dict[str, Path], server: tuple[str, Path], browser: Browser
 ) -> None:
     base, server_log = server
-    page, _, downloads = browser
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
     link = cli(
         "token", "create", "cafe", "--db", str(site["db"]), "--out", str(site["out"]), "--base-url", base
     ).stdout.strip()
     assert link.startswith(f"{base}/t/")
 
-    page.navigate(link)
+    page.goto(link)
     assert page.evaluate("location.pathname") == "/"
-    home = page.evaluate("document.body.innerText")
+    home = page.inner_text("body")
     assert "Spring Bloom" in home and "Café Lumen" in home
     assert "Autumn Harvest" not in home
 
-    page.navigate(f"{base}/campaigns/spring-bloom")
-    assert page.evaluate("document.querySelector('h1').innerText") == "Spring Bloom"
-    banner = page.evaluate("document.getElementById('draft-banner').innerText")
+    page.goto(f"{base}/campaigns/spring-bloom")
+    assert page.inner_text("h1") == "Spring Bloom"
+    banner = page.inner_text("#draft-banner")
     assert "Draft" in banner and "Flora Blumen" in banner and "Café Lumen" not in banner
 
     played = page.evaluate(PLAY_PREVIEW)
@@ -313,35 +161,32 @@ def test_partner_previews_and_downloads_their_bundle(
     )
     assert poster_loaded
 
-    shot = page.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     screenshot = site["root"] / "campaign.png"
-    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 0
     if target := os.environ.get("JOINTCAMPAIGN_SCREENSHOT_DIR"):
         shutil.copyfile(screenshot, Path(target) / "portal-campaign.png")
 
-    page.navigate(f"{base}/campaigns/autumn-harvest")  # another partner's campaign, by guessing its URL
-    assert page.evaluate("document.querySelector('h1').innerText") == "Not found"
-    assert "Autumn" not in page.evaluate("document.body.innerText")
+    page.goto(f"{base}/campaigns/autumn-harvest")  # another partner's campaign, by guessing its URL
+    assert page.inner_text("h1") == "Not found"
+    assert "Autumn" not in page.inner_text("body")
 
-    page.navigate(f"{base}/campaigns/spring-bloom")
-    page.evaluate("document.querySelector('a[href=\"/campaigns/spring-bloom/bundle.zip\"]').click()")
-    saved = wait_until(
-        lambda: (
-            [p for p in downloads.iterdir() if p.suffix == ".zip"]
-            if not list(downloads.glob("*.crdownload"))
-            else None
-        ),
-        "the zip download",
-    )
-    assert [path.name for path in saved] == ["spring-bloom-cafe.zip"]
-    assert saved[0].read_bytes() == (site["out"] / "spring-bloom" / "cafe.zip").read_bytes()
-    assert verify_bundle(saved[0]) == []
+    page.goto(f"{base}/campaigns/spring-bloom")
+    with page.expect_download() as started:
+        page.click('a[href="/campaigns/spring-bloom/bundle.zip"]')
+    download = started.value
+    assert download.suggested_filename == "spring-bloom-cafe.zip"
+    saved = site["root"] / "downloads" / download.suggested_filename
+    download.save_as(saved)
+    assert saved.read_bytes() == (site["out"] / "spring-bloom" / "cafe.zip").read_bytes()
+    assert verify_bundle(saved) == []
     verified = subprocess.run(
-        [sys.executable, "-m", "jointcampaign.cli_bundle", "verify", str(saved[0])],
+        [sys.executable, "-m", "jointcampaign.cli_bundle", "verify", str(saved)],
         capture_output=True,
         text=True,
     )
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    context.close()
 
     audit = cli("audit", "--db", str(site["db"]), "--partner", "cafe").stdout
     assert "download" in audit and "cafe.zip" in audit

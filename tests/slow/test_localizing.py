@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jointcampaign.pipeline import plan as core
+from jointcampaign.pipeline.translator import build_campaign_translator
 from jointcampaign.spec.models import Glossary
 from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.campaign import build_campaign_translator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
 from jointcampaign.translate.model_builder import demo_tables, load_phrase_table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.render.offer import offer_line, translated_offer_line
+from jointcampaign.pipeline.offers import offer_line, translated_offer_line
 from jointcampaign.spec.load import load_campaign
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from tests.conftest import DEMO_CAMPAIGN

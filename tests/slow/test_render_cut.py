@@ -12,11 +12,11 @@ from PIL import Image
 from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.errors import StageFailedError, ToolMissingError
 from jointcampaign.media import probe
+from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cut, render_cuts
 from jointcampaign.render.endcard import end_card_image
 from jointcampaign.render.fonts import font_for_text
 from jointcampaign.render.layout import Box, cut_layout
-from jointcampaign.report.links import tracked_link
 from tests.video_helpers import decode_qr, demo_translation, frame_at, region_difference
 
 pytestmark = pytest.mark.slow

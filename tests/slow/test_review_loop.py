@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from jointcampaign.cli_review import review_app
 from jointcampaign.pipeline import plan as core
+from jointcampaign.pipeline.translator import build_campaign_translator
 from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.campaign import build_campaign_translator
 from jointcampaign.translate.memory import MEMORY_FILE
 from jointcampaign.translate.model_builder import demo_archive_path, demo_tables
 from jointcampaign.translate.model_store import install_model

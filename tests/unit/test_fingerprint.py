@@ -147,6 +147,8 @@ def test_campaign_fingerprint_tracks_any_input(campaign_copy: Path, settings: Se
     loaded = validate_campaign(campaign_copy, lambda source, target: True).require_ok()
     before = fp.campaign_fingerprint(loaded, settings)
     assert fp.campaign_fingerprint(loaded, settings) == before
+    # the campaign desk's upload limits are not an input of any output
+    assert fp.campaign_fingerprint(loaded, replace(settings, upload_max_file_mb=1)) == before
     (campaign_copy / "video" / "main.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n", encoding="utf-8")
     assert fp.campaign_fingerprint(loaded, settings) != before
 

@@ -14,8 +14,8 @@ from prefect.states import Failed
 from flows.caching import retry_transient
 from flows.localize_campaign import build_bundle_task, render_cuts_task, translate_copy_task
 from jointcampaign.errors import StageFailedError, UserInputError
+from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.results import CopyOutcome, RunOutcome, StageFailure
-from jointcampaign.report.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.validation import Blocker
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jointcampaign.pipeline.documents.qc import render_qc
 from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
-from jointcampaign.report.qc import render_qc
 from jointcampaign.subtitles import Cue, localize_cues
 
 

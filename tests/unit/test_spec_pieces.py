@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.report.brief import partnership_health, render_brief
-from jointcampaign.report.links import tracked_link
+from jointcampaign.pipeline.documents.brief import partnership_health, render_brief
+from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.spec.load import load_campaign
 from jointcampaign.spec.yaml_source import load_yaml
 

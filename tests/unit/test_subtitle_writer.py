@@ -1,10 +1,11 @@
-"""SRT and WebVTT written by us read back the same, with our reader, pysubs2 and webvtt-py."""
+"""SRT and WebVTT written by us read back the same, with our reader, pysubs2, pysrt and webvtt-py."""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
+import pysrt
 import pysubs2
 import webvtt
 from hypothesis import HealthCheck, given, settings
@@ -74,6 +75,17 @@ def test_srt_round_trip(cues: list[Cue]) -> None:
     if pysubs2_misreads(cues):
         return
     assert pysubs2_view(pysubs2.SSAFile.from_string(text, format_="srt"), unescape=False) == our_view(cues)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(cue_lists(SRT_ALPHABET, min_size=1))
+def test_srt_reads_back_with_pysrt(cues: list[Cue]) -> None:
+    """pysrt, the SubRip library many tools build on, reads every cue number, timing and text."""
+    if pysubs2_misreads(cues):  # pysrt shares that reading of a digits-only line
+        return
+    items = pysrt.from_string(to_srt(cues))
+    theirs = [(item.index, item.start.ordinal, item.end.ordinal, _edges_trimmed(item.text)) for item in items]
+    assert theirs == [(cue.index, *view) for cue, view in zip(cues, our_view(cues), strict=True)]
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])

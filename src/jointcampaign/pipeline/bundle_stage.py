@@ -12,10 +12,10 @@ from pathlib import Path
 
 from jointcampaign import __version__
 from jointcampaign.fileio import sha256_tree, write_text_atomic
+from jointcampaign.pipeline.documents.brief import render_brief
+from jointcampaign.pipeline.documents.qc import render_qc
 from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.report.brief import render_brief
-from jointcampaign.report.qc import render_qc
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 

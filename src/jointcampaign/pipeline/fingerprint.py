@@ -274,7 +274,9 @@ def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
     """Changes when anything a run of the whole campaign reads changes: its files, models, code, settings."""
     campaign = loaded.campaign
     hasher = Hasher().value("code", code_version()).value("sources", inputs_digest(loaded))
-    hasher.value("settings", asdict(settings) | {"home": None, "threads": None, "model_index_url": None})
+    # where things live, how many threads and the desk's upload limits change no output
+    ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb")
+    hasher.value("settings", asdict(settings) | dict.fromkeys(ignored))
     for language in campaign.languages:
         hasher.value(language, translation_version(settings, campaign.source_language, language))
     return hasher.hexdigest()

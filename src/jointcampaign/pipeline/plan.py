@@ -180,7 +180,7 @@ def translate_subtitles(plan: RunPlan, language: str, translator: Translator) ->
 
 
 def _end_card_lines(plan: RunPlan, language: str, translator: Translator) -> dict[str, str]:
-    from jointcampaign.render.offer import translated_offer_line
+    from jointcampaign.pipeline.offers import translated_offer_line
 
     lines = {partner: translated_offer_line(plan.loaded, partner, language, translator) for partner in plan.partners}
     return {partner: line for partner, line in lines.items() if line}
@@ -196,8 +196,8 @@ def render_language_cuts(
     Raises CutsFailedError naming the cuts that failed (and carrying those that did not) when some
     of them could not be finished.
     """
+    from jointcampaign.pipeline.offers import end_card_for
     from jointcampaign.render.cut import CutRequest, CutResult, Focus, PartialRenderError, render_cuts
-    from jointcampaign.render.offer import end_card_for
     from jointcampaign.subtitles.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)

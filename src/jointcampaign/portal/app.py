@@ -30,7 +30,10 @@ ERROR_TITLES = {
 
 
 def create_app(output_dir: Path, db_path: Path) -> FastAPI:
-    """The portal over ``output_dir`` (OUT/<campaign>/<partner>/ bags and zips), state in ``db_path``."""
+    """The portal over ``output_dir`` (OUT/<campaign>/<partner>/ bags and zips), state in ``db_path``.
+
+    The campaign desk for leads is an edge above this library: jointcampaign.desk.app mounts it.
+    """
     app = FastAPI(title="jointcampaign partner portal", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.portal = Portal(TokenStore(db_path), AuditLog(db_path), Catalog(output_dir), Pages())
     app.include_router(router)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from jointcampaign import __version__
-from jointcampaign.errors import JointCampaignError, UserInputError
+from jointcampaign.errors import DownloadError, UserInputError
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.model_store import InstalledModel, install_model, validate_archive
 
@@ -31,10 +31,6 @@ Progress = Callable[[int, int | None], None]  # bytes so far, total bytes if kno
 _TIMEOUT = 60
 _BLOCK = 1 << 16
 _INDEX_FIX = "check the index URL (--index-url or JOINTCAMPAIGN_MODEL_INDEX_URL) and the network"
-
-
-class DownloadError(JointCampaignError):
-    """The index or a package could not be fetched; the message says what to try."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
-from jointcampaign.report.html import flag, page, table
-from jointcampaign.report.links import tracked_link
+from jointcampaign.pipeline.documents.html import flag, page, table
+from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Approval, Campaign
 from jointcampaign.validation import Blocker

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from jointcampaign.pipeline.documents.html import flag, page, table
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.report.html import flag, page, table
 from jointcampaign.validation import Blocker
 
 

@@ -66,7 +66,7 @@ def campaign_segments(loaded: LoadedCampaign, language: str) -> list[Segment]:
 
 def _end_card_segments(loaded: LoadedCampaign) -> list[Segment]:
     """Each partner's end-card offer sentence, translated with the subtitles."""
-    from jointcampaign.render.offer import audience_offer, offer_line
+    from jointcampaign.pipeline.offers import audience_offer, offer_line
 
     segments = []
     for partner in loaded.campaign.partner_ids:

@@ -7,8 +7,8 @@ tagged with the café as the referral source.
 
 from __future__ import annotations
 
+from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.render.request import DEFAULT_END_CARD_S, EndCard
-from jointcampaign.report.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Offer
 from jointcampaign.translate.protocol import Translator
