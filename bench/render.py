@@ -7,10 +7,14 @@ On a generated 20 s 1080p30 clip with audio, two partner logos and subtitles:
       source once, vs four separate ffmpeg runs that crop, scale, burn and encode;
   (b') the issue's shape, 2 languages × 3 aspects (16:9, 9:16, 1:1): one `render_cuts` per language
       (as the pipeline runs one task per partner and language) vs six separate ffmpeg runs;
+  (d) partners × languages × aspects, 2 × 2 × 2 (16:9, 9:16): one `render_cuts` per language making
+      both partners' cuts (as the pipeline runs one task per language; partners' cuts of one aspect
+      share the decoded frames) vs eight separate ffmpeg+libass runs, one per output;
   (c) peak resident memory of Python plus every ffmpeg process it runs, sampled during (a) and (b).
 Neither side renders an end card here, so both make exactly the same frames; the end card's own
 cost is printed separately. With --repeat N each side runs N times, alternating, and the fastest
-run counts (other work on the machine only ever adds time). Run: .venv/bin/python bench/render.py
+run counts (other work on the machine only ever adds time). --cases picks some of a, b, b2, d.
+Run: .venv/bin/python bench/render.py   (or: bench/render.py --cases d --height 720 --seconds 10)
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ LINES = [
 ASPECTS = ["16:9", "9:16", "1:1", "4:5"]
 ISSUE_ASPECTS = ["16:9", "9:16", "1:1"]
 ISSUE_LANGUAGES = ["en", "es"]
+PARTNER_ASPECTS = ["16:9", "9:16"]
+PARTNER_COLOURS = ["#6F4E37", "#C2185B"]  # each partner's subtitle box
+CASES = ("a", "b", "b2", "d")
 PRESET, CRF = "veryfast", 21
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -156,7 +163,11 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=1080)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated: a, b, b2, d (default: all)")
     args = parser.parse_args()
+    cases = set(args.cases.split(","))
+    if not cases <= set(CASES):
+        parser.error(f"--cases takes some of {', '.join(CASES)}")
     print(f"load average before: {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="jointcampaign-bench-") as scratch:
         folder = Path(scratch)
@@ -169,14 +180,28 @@ def main() -> int:
         srt = folder / "subs.srt"
         write_srt(srt, cues)
 
-        def request(aspect: str, card: EndCard | None = None, language: str = "en") -> CutRequest:
+        def request(aspect: str, card: EndCard | None = None, language: str = "en", partner: int = 0) -> CutRequest:
+            ordered = logos if partner == 0 else logos[::-1]  # the bundle's partner leads
             return CutRequest(source=source, cues=cues, language=language, aspect=aspect, height=args.height,
-                              out=folder / f"ours-{language}-{aspect.replace(':', 'x')}.mp4", logos=logos,
-                              brand_colour="#6F4E37", end_card=card, preset=PRESET, crf=CRF, threads=args.threads)  # fmt: skip
+                              out=folder / f"ours-{partner}-{language}-{aspect.replace(':', 'x')}.mp4", logos=ordered,
+                              brand_colour=PARTNER_COLOURS[partner], end_card=card, preset=PRESET, crf=CRF,
+                              threads=args.threads)  # fmt: skip
 
-        def plain_cut(aspect: str, language: str = "en") -> None:
-            plain_ffmpeg(source, srt, logos, folder / f"plain-{language}-{aspect.replace(':', 'x')}.mp4", aspect,
-                         args.height, args.threads)  # fmt: skip
+        def plain_cut(aspect: str, language: str = "en", partner: int = 0) -> None:
+            ordered = logos if partner == 0 else logos[::-1]
+            plain_ffmpeg(source, srt, ordered, folder / f"plain-{partner}-{language}-{aspect.replace(':', 'x')}.mp4",
+                         aspect, args.height, args.threads)  # fmt: skip
+
+        def ours_per_language_all_partners() -> None:
+            for language in ISSUE_LANGUAGES:
+                render_cuts([request(aspect, language=language, partner=partner)
+                             for aspect in PARTNER_ASPECTS for partner in (0, 1)], cores=args.threads)  # fmt: skip
+
+        def plain_eight() -> None:
+            for language in ISSUE_LANGUAGES:
+                for aspect in PARTNER_ASPECTS:
+                    for partner in (0, 1):
+                        plain_cut(aspect, language, partner)
 
         def ours_per_language() -> None:
             for language in ISSUE_LANGUAGES:
@@ -187,32 +212,49 @@ def main() -> int:
                 for aspect in ISSUE_ASPECTS:
                     plain_cut(aspect, language)
 
-        with PeakTreeRss() as single_rss:
-            ours_a, plain_a = best_of(
-                args.repeat, lambda: render_cut(request("16:9")), lambda: plain_cut("16:9")
-            )
-        with PeakTreeRss() as multi_rss:
-            ours_b, plain_b = best_of(
-                args.repeat,
-                lambda: render_cuts([request(aspect) for aspect in ASPECTS], cores=args.threads),
-                lambda: all_plain(plain_cut),
-            )
-        ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six)
-        card = EndCard(offer="Show this at Rosa's Flowers: 10% off with code CAFE10.", code="CAFE10",
-                       link="https://rosasflowers.example/maple?utm_source=corner-cafe", background="#6F4E37")  # fmt: skip
-        started = time.perf_counter()
-        render_cut(request("16:9", card))
-        with_card = time.perf_counter() - started
+        none = (0.0, 0.0)
+        single_rss, multi_rss = PeakTreeRss(), PeakTreeRss()
+        ours_a, plain_a = none
+        if "a" in cases:
+            with single_rss:
+                ours_a, plain_a = best_of(
+                    args.repeat, lambda: render_cut(request("16:9")), lambda: plain_cut("16:9")
+                )
+        ours_b, plain_b = none
+        if "b" in cases:
+            with multi_rss:
+                ours_b, plain_b = best_of(
+                    args.repeat,
+                    lambda: render_cuts([request(aspect) for aspect in ASPECTS], cores=args.threads),
+                    lambda: all_plain(plain_cut),
+                )
+        ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six) if "b2" in cases else none
+        ours_d, plain_d = best_of(args.repeat, ours_per_language_all_partners, plain_eight) if "d" in cases else none
+        with_card = 0.0
+        if "a" in cases:
+            card = EndCard(offer="Show this at Rosa's Flowers: 10% off with code CAFE10.", code="CAFE10",
+                           link="https://rosasflowers.example/maple?utm_source=corner-cafe", background="#6F4E37")  # fmt: skip
+            started = time.perf_counter()
+            render_cut(request("16:9", card))
+            with_card = time.perf_counter() - started
 
-    print(f"(a) one 16:9 cut    render_cut {ours_a:6.2f} s | ffmpeg subtitles+overlay {plain_a:6.2f} s"
-          f" | ratio {ours_a / plain_a:.2f}")  # fmt: skip
-    print(f"(b) four aspects    render_cuts (one decode) {ours_b:6.2f} s | 4 ffmpeg runs {plain_b:6.2f} s"
-          f" | ratio {ours_b / plain_b:.2f}")  # fmt: skip
-    print(f"(b') 2 langs × 3 aspects  render_cuts per language {ours_b2:6.2f} s | 6 ffmpeg runs {plain_b2:6.2f} s"
-          f" | ratio {ours_b2 / plain_b2:.2f}")  # fmt: skip
-    print(f"(c) peak RSS, Python + all ffmpeg processes at once: one cut {single_rss.peak_kib / 1024:.0f} MiB,"
-          f" four aspects {multi_rss.peak_kib / 1024:.0f} MiB")  # fmt: skip
-    print(f"    16:9 cut with a 3 s end card: {with_card:.2f} s")
+    if "a" in cases:
+        print(f"(a) one 16:9 cut    render_cut {ours_a:6.2f} s | ffmpeg subtitles+overlay {plain_a:6.2f} s"
+              f" | ratio {ours_a / plain_a:.2f}")  # fmt: skip
+    if "b" in cases:
+        print(f"(b) four aspects    render_cuts (one decode) {ours_b:6.2f} s | 4 ffmpeg runs {plain_b:6.2f} s"
+              f" | ratio {ours_b / plain_b:.2f}")  # fmt: skip
+    if "b2" in cases:
+        print(f"(b') 2 langs × 3 aspects  render_cuts per language {ours_b2:6.2f} s | 6 ffmpeg runs {plain_b2:6.2f} s"
+              f" | ratio {ours_b2 / plain_b2:.2f}")  # fmt: skip
+    if "d" in cases:
+        print(f"(d) 2 partners × 2 langs × 2 aspects  render_cuts per language (partners share frames) "
+              f"{ours_d:6.2f} s | 8 ffmpeg+libass runs {plain_d:6.2f} s | ratio {ours_d / plain_d:.2f}")  # fmt: skip
+    if "a" in cases and "b" in cases:
+        print(f"(c) peak RSS, Python + all ffmpeg processes at once: one cut {single_rss.peak_kib / 1024:.0f} MiB,"
+              f" four aspects {multi_rss.peak_kib / 1024:.0f} MiB")  # fmt: skip
+    if "a" in cases:
+        print(f"    16:9 cut with a 3 s end card: {with_card:.2f} s")
     print(f"load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     return 0
 

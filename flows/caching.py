@@ -65,9 +65,9 @@ COPY_CACHE = InputFingerprint(
     fingerprint=lambda i: fp.copy_fingerprint(i["plan"], i["language"], i["settings"]))
 SUBTITLES_CACHE = InputFingerprint(
     fingerprint=lambda i: fp.subtitles_fingerprint(i["plan"], i["language"], i["settings"]))
-# Every aspect of one (partner, language) renders from one decode, so they are cached as one step.
+# Every cut of one language (each partner needing it × each aspect) renders from one decode: one step.
 CUTS_CACHE = InputFingerprint(
-    fingerprint=lambda i: fp.cuts_fingerprint(i["plan"], i["partner"], i["language"], i["subtitles"], i["settings"]))
+    fingerprint=lambda i: fp.cuts_fingerprint(i["plan"], i["language"], i["subtitles"], i["settings"]))
 BUNDLE_CACHE = InputFingerprint(
     fingerprint=lambda i: fp.bundle_fingerprint(i["plan"], i["partner"], i["outcome"]))
 

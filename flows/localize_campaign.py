@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -24,7 +24,14 @@ from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.documents.translation import needs_review_counts
 from jointcampaign.pipeline.lock import campaign_lock
-from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, StageFailure, SubtitleOutcome
+from jointcampaign.pipeline.results import (
+    CopyOutcome,
+    CutOutcome,
+    CutsFailedError,
+    RunOutcome,
+    StageFailure,
+    SubtitleOutcome,
+)
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.validation import ValidationReport, validate_with_installed_models
@@ -89,14 +96,14 @@ def translate_subtitles_task(plan: core.RunPlan, language: str, settings: Settin
 
 
 # Settings travel as a parameter: on a Dask worker the environment is the worker's, not the flow's.
-# One task per (partner, language): every aspect comes from one decode of the source.
-@task(name="render-cuts", cache_policy=CUTS_CACHE, task_run_name="render-{partner}-{language}",
+# One task per language: every cut of it (each partner whose bundle holds it × each aspect) comes
+# from one decode of the source; partners' cuts of one aspect share the decoded frames.
+@task(name="render-cuts", cache_policy=CUTS_CACHE, task_run_name="render-{language}",
       retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2),
       retry_condition_fn=retry_transient)
-def render_cuts_task(plan: core.RunPlan, partner: str, language: str,
+def render_cuts_task(plan: core.RunPlan, language: str,
                      subtitles: SubtitleOutcome, settings: Settings) -> list[CutOutcome]:
-    return core.render_cuts_for(plan, partner, language, subtitles, settings,
-                                end_card_text=subtitles.end_cards.get(partner))
+    return core.render_language_cuts(plan, language, subtitles, settings)
 
 
 @task(name="build-bundle", cache_policy=BUNDLE_CACHE, task_run_name="bundle-{partner}")
@@ -110,6 +117,29 @@ def _collect(future: PrefectFuture[T], failures: list[StageFailure], **where: st
         return future.result()
     failures.append(StageFailure(message=_reason(future), **where))  # type: ignore[arg-type]
     return None
+
+
+def _collect_cuts(plan: core.RunPlan, future: PrefectFuture[list[CutOutcome]], subtitles: SubtitleOutcome,
+                  failures: list[StageFailure]) -> list[CutOutcome]:
+    """A language's cuts; each cut that is missing is one failure naming its partner and aspect."""
+    language = subtitles.language
+    future.wait()
+    if future.state.is_completed():
+        return future.result()
+    try:
+        future.result()
+    except CutsFailedError as partial:  # some cuts were finished: keep them, name the others
+        failures += [StageFailure(stage="render", message=message, language=language, partner=partner,
+                                  aspect=aspect) for partner, aspect, message in partial.failed]  # fmt: skip
+        return list(partial.done)
+    except Exception as exc:  # the task's own exception, re-raised by Prefect
+        message = str(exc) or type(exc).__name__
+    else:
+        message = future.state.message or "failed"
+    # The cuts of a language share one decode and fail together: one failure per cut.
+    failures += [StageFailure(stage="render", message=message, language=language, partner=partner, aspect=aspect)
+                 for aspect in plan.aspects for partner in core.cut_partners(plan, subtitles)]  # fmt: skip
+    return []
 
 
 def _ran(steps: list[tuple[str, PrefectFuture[Any]]]) -> list[str]:
@@ -185,33 +215,29 @@ def _produce(plan: core.RunPlan, settings: Settings,
     subtitles = {lang: subtitles_task.submit(plan, lang, settings) for lang in plan.languages}
     steps += [(f"copy {lang}", future) for lang, future in copies.items()]
     steps += [(f"subtitles {lang}", future) for lang, future in subtitles.items()]
-    renders_of: list[tuple[PrefectFuture[list[CutOutcome]], str, str]] = []
+    renders_of: list[tuple[PrefectFuture[list[CutOutcome]], SubtitleOutcome]] = []
     for lang in plan.languages:
         subs = _collect(subtitles[lang], outcome.failures, stage="subtitles", language=lang)
         if subs is None:
             continue
         outcome.subtitles.append(subs)
-        for partner in plan.partners:
-            if core.holds_back(plan, subs, partner):  # unreviewed, and the campaign says hold: no cuts
-                outcome.held.append((partner, lang))
-                continue
-            parameters = {"plan": plan, "partner": partner, "language": lang, "subtitles": subs,
-                          "settings": settings}
-            cuts_future: PrefectFuture[list[CutOutcome]] = renders.submit(render_task, parameters)
-            renders_of.append((cuts_future, partner, lang))
-            # One step per cut, though one task renders them all: reruns and reports still name each cut.
-            steps += [(f"render {partner} {lang} {aspect}", cuts_future) for aspect in plan.aspects]
+        # Unreviewed, and the campaign says hold: that partner gets no cuts of this language.
+        outcome.held += [(p, lang) for p in plan.partners_for(lang) if core.holds_back(plan, subs, p)]
+        rendered_for = core.cut_partners(plan, subs)
+        if not rendered_for:
+            continue
+        parameters = {"plan": plan, "language": lang, "subtitles": subs, "settings": settings}
+        cuts_future: PrefectFuture[list[CutOutcome]] = renders.submit(render_task, parameters)
+        renders_of.append((cuts_future, subs))
+        # One step per cut, though one task renders them all: reruns and reports still name each cut.
+        steps += [(f"render {partner} {lang} {aspect}", cuts_future)
+                  for aspect in plan.aspects for partner in rendered_for]  # fmt: skip
     for lang, copy_future in copies.items():
         copy = _collect(copy_future, outcome.failures, stage="copy", language=lang)
         if copy is not None:
             outcome.copies.append(copy)
-    for cuts_future, partner, lang in renders_of:
-        failed: list[StageFailure] = []
-        cuts = _collect(cuts_future, failed, stage="render", language=lang, partner=partner)
-        if cuts is not None:
-            outcome.cuts.extend(cuts)
-        # The aspects share one decode and fail together: one failure per cut that is missing.
-        outcome.failures += [replace(failure, aspect=aspect) for failure in failed for aspect in plan.aspects]
+    for cuts_future, subs in renders_of:
+        outcome.cuts += _collect_cuts(plan, cuts_future, subs, outcome.failures)
     summary = RunSummary(campaign=plan.loaded.slug, out_dir=plan.layout.campaign_dir,
                          languages=plan.languages, failures=outcome.failures, blockers=len(plan.blockers))
     bundles = {partner: bundle_task.submit(plan, partner, outcome) for partner in plan.partners}

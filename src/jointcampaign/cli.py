@@ -203,6 +203,9 @@ def _print_report(report: ValidationReport) -> None:
         table = Table(title=f"{campaign.title} ({loaded.slug})", show_header=False)
         table.add_row("Partners", ", ".join(f"{loaded.partner_name(p)} ({p})" for p in campaign.partner_ids))
         table.add_row("Languages", f"{campaign.source_language} → {', '.join(campaign.languages)}")
+        for partner in campaign.partner_ids:
+            # Which bundle gets which language: only these are translated and rendered for it.
+            table.add_row(f"  {loaded.partner_name(partner)} gets", ", ".join(campaign.languages_for(partner)) or "—")
         table.add_row("Cuts", ", ".join(campaign.cuts.aspects))
         table.add_row(
             "Offers", ", ".join(f"{o.code} ({o.discount} at {o.honoured_by})" for o in campaign.offers)
@@ -233,6 +236,9 @@ def _report_dict(report: ValidationReport) -> dict[str, object]:
         "campaign": loaded.slug if loaded else None,
         "partners": loaded.campaign.partner_ids if loaded else [],
         "languages": loaded.campaign.languages if loaded else [],
+        "partner_languages": {p: loaded.campaign.languages_for(p) for p in loaded.campaign.partner_ids}
+        if loaded
+        else {},
         "cuts": list(loaded.campaign.cuts.aspects) if loaded else [],
         "errors": [p.as_dict() for p in report.errors],
         "warnings": [p.as_dict() for p in report.warnings],

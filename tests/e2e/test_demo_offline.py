@@ -20,6 +20,9 @@ from tests.conftest import REPO
 from tests.e2e.cli_helpers import run_cli
 
 LANGUAGES = ["es", "vi", "ar", "hi", "zh-Hans"]
+# Each partner's bundle holds the languages of its own community (partners[].languages in the demo).
+BUNDLE_LANGUAGES = {"corner-cafe": ["es", "vi", "zh-Hans"], "rosas-flowers": ["es", "ar", "hi"]}
+assert sorted({lang for langs in BUNDLE_LANGUAGES.values() for lang in langs}) == sorted(LANGUAGES)
 TABLES = {"es": "en-es", "vi": "en-vi", "ar": "en-ar", "hi": "en-hi", "zh-Hans": "en-zh"}
 PARTNERS = ["corner-cafe", "rosas-flowers"]
 PHRASES = REPO / "src/jointcampaign/translate/demo_phrases"
@@ -88,7 +91,12 @@ def test_demo_runs_offline_and_delivers_every_language(
         manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["partner"]["id"] == partner
         assert [b["deliverable"] for b in manifest["blockers"]] == ["review-es"]
-        for language in LANGUAGES:
+        languages = BUNDLE_LANGUAGES[partner]
+        assert manifest["languages"] == languages
+        assert sorted(c["language"] for c in manifest["cuts"]) == sorted(languages)
+        assert sorted(p.name for p in (data / "copy").iterdir()) == sorted(languages)
+        assert sorted(p.name for p in (data / "video").iterdir()) == sorted(languages)
+        for language in languages:
             expected = dict(load_phrase_table(PHRASES / f"{TABLES[language]}.tsv"))
             post = (data / "copy" / language / "post.md").read_text(encoding="utf-8")
             assert expected["Show your café receipt at Rosa's Flowers and get 10% off any bouquet."] in post
@@ -112,7 +120,9 @@ def test_demo_runs_offline_and_delivers_every_language(
             assert during[140:175, 40:280].mean() > 0.05, language
             assert before[140:175, 40:280].mean() < 0.01, language
             assert during[5:40, 5:70].mean() > 0.15 and during[5:40, 250:315].mean() > 0.15, language
-    Image.fromarray(frame(campaign_out / "corner-cafe/data/video/ar/16x9.mp4", 3.6).astype(np.uint8)).save(
+    # Six cuts in all: each language's cut only for the partners whose bundle holds it.
+    assert len(list((campaign_out / ".work" / "video").rglob("*.mp4"))) == 6
+    Image.fromarray(frame(campaign_out / "rosas-flowers/data/video/ar/16x9.mp4", 3.6).astype(np.uint8)).save(
         tmp_path / "arabic-frame.png"
     )
 

@@ -132,7 +132,7 @@ def test_end_card_shows_the_offer_and_a_qr_code_of_the_tracked_link(
     cuts: dict[str, CutResult], media: dict[str, Path], language: str
 ) -> None:
     frame = frame_at(cuts[language].path, SECONDS + CARD_S / 2)
-    expected = end_card_image(card(language), cut_layout("16:9", HEIGHT), [media["lead"], media["other"]],
+    expected = end_card_image(card(language), cut_layout("16:9", HEIGHT, language=language), [media["lead"], media["other"]],
                               language=language).astype(np.int16)  # fmt: skip
     assert region_difference(frame, expected, Box(0, 0, WIDTH, HEIGHT)) < 4, "the card as drawn, words included"
     words = Box(WIDTH // 10, HEIGHT // 3, WIDTH // 2, HEIGHT // 3)

@@ -170,19 +170,48 @@ def test_brief_only_sections_do_not_count_but_offers_do(campaign_copy: Path, tmp
     assert changed(before, keys(plan_for(campaign_copy, tmp_path / "out"), settings, subs)) == set(before)
 
 
-def test_all_aspects_of_a_cut_share_one_fingerprint(campaign_copy: Path, tmp_path: Path,
-                                                     settings: Settings) -> None:
+def test_every_cut_of_a_language_shares_one_fingerprint(campaign_copy: Path, tmp_path: Path,
+                                                        settings: Settings) -> None:
     subs = subtitles_in(tmp_path)
-    single = fp.cuts_fingerprint(plan_for(campaign_copy, tmp_path / "out"), "corner-cafe", "es", subs, settings)
+    single = fp.cuts_fingerprint(plan_for(campaign_copy, tmp_path / "out"), "es", subs, settings)
+    # Both partners list es: one step makes both partners' cuts of it.
+    assert len(single.outputs) == 4
     edit_campaign(campaign_copy, 'aspects: ["16:9"]', 'aspects: ["16:9", "9:16"]')
     plan = plan_for(campaign_copy, tmp_path / "out")
-    both = fp.cuts_fingerprint(plan, "corner-cafe", "es", subs, settings)
+    both = fp.cuts_fingerprint(plan, "es", subs, settings)
     assert both.digest != single.digest
     assert set(both.outputs) == {
-        path for aspect in ("16:9", "9:16")
-        for path in fp.cut_fingerprint(plan, "corner-cafe", "es", aspect, subs, settings).outputs}
-    assert len(both.outputs) == 4
-    assert fp.cuts_fingerprint(plan, "corner-cafe", "es", subs, settings) == both
-    assert fp.cuts_fingerprint(plan, "rosas-flowers", "es", subs, settings).digest != both.digest
+        path for aspect in ("16:9", "9:16") for partner in ("corner-cafe", "rosas-flowers")
+        for path in fp.cut_fingerprint(plan, partner, "es", aspect, subs, settings).outputs}
+    assert len(both.outputs) == 8
+    assert fp.cuts_fingerprint(plan, "es", subs, settings) == both
     retranslated = subtitles_in(tmp_path, "1\n00:00:00,000 --> 00:00:01,000\nBuenas\n")
-    assert fp.cuts_fingerprint(plan, "corner-cafe", "es", retranslated, settings).digest != both.digest
+    assert fp.cuts_fingerprint(plan, "es", retranslated, settings).digest != both.digest
+
+
+def test_a_language_only_one_partner_gets_renders_only_its_cuts(campaign_copy: Path, tmp_path: Path,
+                                                               settings: Settings) -> None:
+    plan = plan_for(campaign_copy, tmp_path / "out")
+    subs = replace(subtitles_in(tmp_path), language="vi")
+    vi = fp.cuts_fingerprint(plan, "vi", subs, settings)
+    assert {path.parts[-3] for path in vi.outputs if path.suffix == ".mp4"} == {"corner-cafe"}
+    # Rosa's Flowers starts serving Vietnamese customers: the Vietnamese step now makes its cut too.
+    edit_campaign(campaign_copy, "languages: [es, ar, hi]", "languages: [es, vi, ar, hi]")
+    widened = fp.cuts_fingerprint(plan_for(campaign_copy, tmp_path / "out"), "vi", subs, settings)
+    assert widened.digest != vi.digest
+    assert {path.parts[-3] for path in widened.outputs if path.suffix == ".mp4"} == {"corner-cafe", "rosas-flowers"}
+
+
+def test_a_bundle_ignores_languages_its_partner_does_not_get(campaign_copy: Path, tmp_path: Path,
+                                                             settings: Settings) -> None:
+    from jointcampaign.pipeline.results import CopyOutcome, RunOutcome
+
+    plan = plan_for(campaign_copy, tmp_path / "out")
+    piece = tmp_path / "post.md"
+    piece.write_text("Xin chào", encoding="utf-8")
+    outcome = RunOutcome(copies=[CopyOutcome(language="vi", pieces={"post": piece})])
+    before = {p: fp.bundle_fingerprint(plan, p, outcome).digest for p in plan.partners}
+    piece.write_text("Xin chào Maple Street", encoding="utf-8")
+    after = {p: fp.bundle_fingerprint(plan, p, outcome).digest for p in plan.partners}
+    # Only the café's bundle holds Vietnamese.
+    assert {p for p in plan.partners if before[p] != after[p]} == {"corner-cafe"}

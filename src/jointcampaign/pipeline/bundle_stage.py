@@ -61,9 +61,11 @@ def stage_payload(
     blockers: list[Blocker],
     today: dt.date,
 ) -> Path:
+    """The partner's payload folder: only `languages` (the languages its bundle holds)."""
     payload = layout.payload_dir(partner)
     shutil.rmtree(payload, ignore_errors=True)
     payload.mkdir(parents=True)
+    outcome = _only(outcome, partner, languages)
     for copy in outcome.copies:
         for piece, path in copy.pieces.items():
             _place(path, payload / "copy" / copy.language / f"{piece}.md")
@@ -119,6 +121,16 @@ def stage_payload(
     }
     write_text_atomic(payload / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return payload
+
+
+def _only(outcome: RunOutcome, partner: str, languages: list[str]) -> RunOutcome:
+    """What one partner's bundle holds of a run: its languages, its cuts, failures that concern it."""
+    return RunOutcome(
+        copies=[c for c in outcome.copies if c.language in languages],
+        subtitles=[s for s in outcome.subtitles if s.language in languages],
+        cuts=[c for c in outcome.cuts if c.partner == partner and c.language in languages],
+        failures=[f for f in outcome.failures if f.partner in (None, partner) and f.language in (None, *languages)],
+    )
 
 
 def _place(source: Path, destination: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from jointcampaign import __version__
 from jointcampaign.fileio import sha256_file
-from jointcampaign.pipeline.plan import RunPlan
+from jointcampaign.pipeline.plan import RunPlan, cut_partners
 from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
 from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
@@ -218,12 +218,13 @@ def cut_fingerprint(
     return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs)
 
 
-def cuts_fingerprint(
-    plan: RunPlan, partner: str, language: str, subtitles: SubtitleOutcome, settings: Settings
-) -> Fingerprint:
-    """All aspects of one partner's cut in one language, rendered together: every aspect's cut, in order."""
-    cuts = [cut_fingerprint(plan, partner, language, aspect, subtitles, settings) for aspect in plan.aspects]
-    hasher = Hasher().value("stage", "render-cuts").value("aspects", plan.aspects)
+def cuts_fingerprint(plan: RunPlan, language: str, subtitles: SubtitleOutcome, settings: Settings) -> Fingerprint:
+    """Every cut of one language, rendered together from one decode: each partner whose bundle
+    holds the language, each aspect, in render order. A partner added to or dropped from the
+    language changes it; a language a partner does not get never touches that partner's cuts."""
+    order = [(aspect, partner) for aspect in plan.aspects for partner in cut_partners(plan, subtitles)]
+    cuts = [cut_fingerprint(plan, partner, language, aspect, subtitles, settings) for aspect, partner in order]
+    hasher = Hasher().value("stage", "render-cuts").value("cuts-of", order)
     hasher.value("cuts", [cut.digest for cut in cuts])
     outputs = tuple(path for cut in cuts for path in cut.outputs)
     return Fingerprint(hasher.hexdigest(), outputs)
@@ -243,24 +244,28 @@ def inputs_digest(loaded: LoadedCampaign) -> str:
 
 
 def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fingerprint:
-    """Everything a partner's bundle holds: the campaign's inputs, the day's brief, every staged file."""
+    """Everything a partner's bundle holds: the campaign's inputs, the day's brief, every staged file.
+
+    Only the partner's own languages count: a change to a language it does not get leaves it be."""
+    languages = plan.languages_of(partner)
+    failures = [f for f in outcome.failures if f.language in (None, *languages) and f.partner in (None, partner)]
     hasher = (
         Hasher()
         .value("stage", "bundle")
         .value("code", code_version())
         .value("partner", partner)
-        .value("languages", plan.languages)
+        .value("languages", languages)
         .value("today", plan.today.isoformat())
         .value("sources", inputs_digest(plan.loaded))
         .value("blockers", [b.as_dict() for b in plan.blockers])
-        .value("failures", [f.as_dict() for f in outcome.failures])
+        .value("failures", [f.as_dict() for f in failures])
     )
     hasher.value("held", sorted(outcome.held))
-    for copy in sorted(outcome.copies, key=lambda c: c.language):
+    for copy in sorted((c for c in outcome.copies if c.language in languages), key=lambda c: c.language):
         hasher.value("notes", [copy.language, list(copy.notes)])
         hasher.value("strings", [item.as_dict() for item in copy.strings])
         hasher.files(f"copy:{copy.language}", [copy.pieces[k] for k in sorted(copy.pieces)])
-    for subs in sorted(outcome.subtitles, key=lambda s: s.language):
+    for subs in sorted((s for s in outcome.subtitles if s.language in languages), key=lambda s: s.language):
         hasher.value("cues", [subs.language, subs.cue_count, list(subs.notes)])
         hasher.value("strings", [item.as_dict() for item in subs.strings])
         hasher.value("end_card_strings", {p: item.as_dict() for p, item in sorted(subs.end_card_strings.items())})

@@ -13,7 +13,13 @@ from jointcampaign.errors import Problem, UserInputError
 from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, stage_payload
 from jointcampaign.pipeline.copy_stage import translate_copy_piece
 from jointcampaign.pipeline.layout import OutputLayout
-from jointcampaign.pipeline.results import CopyOutcome, CutOutcome, RunOutcome, SubtitleOutcome
+from jointcampaign.pipeline.results import (
+    CopyOutcome,
+    CutOutcome,
+    CutsFailedError,
+    RunOutcome,
+    SubtitleOutcome,
+)
 from jointcampaign.pipeline.subtitle_stage import VideoTiming, translate_subtitle_file
 from jointcampaign.progress import reporter
 from jointcampaign.settings import Settings
@@ -28,7 +34,7 @@ from jointcampaign.validation import Blocker, ValidationReport
 class RunPlan:
     loaded: LoadedCampaign
     layout: OutputLayout
-    languages: list[str]
+    languages: list[str]  # what this run makes: languages some partner's bundle holds
     blockers: list[Blocker] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -43,6 +49,15 @@ class RunPlan:
     @property
     def aspects(self) -> list[str]:
         return list(self.loaded.campaign.cuts.aspects)
+
+    def languages_of(self, partner: str) -> list[str]:
+        """The languages of this run that the partner's bundle holds (its `languages`, or all)."""
+        theirs = self.loaded.campaign.languages_for(partner)
+        return [lang for lang in self.languages if lang in theirs]
+
+    def partners_for(self, language: str) -> list[str]:
+        """Partners whose bundle holds `language`: only their cuts of it are rendered."""
+        return self.loaded.campaign.partners_for(language)
 
     def _supplied(self, item: Deliverable) -> bool:
         blocked = {b.deliverable for b in self.blockers}
@@ -64,7 +79,8 @@ class RunPlan:
 
 def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | None = None) -> RunPlan:
     loaded = report.require_ok()
-    wanted = list(loaded.campaign.languages)
+    campaign = loaded.campaign
+    wanted = list(campaign.languages)
     if languages:
         unknown = [lang for lang in languages if lang not in wanted]
         if unknown:
@@ -75,6 +91,16 @@ def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | Non
                 field="languages",
             )
         wanted = [lang for lang in wanted if lang in languages]
+        nobody = [lang for lang in wanted if not campaign.partners_for(lang)]
+        if nobody:
+            raise UserInputError.single(
+                loaded.campaign_file,
+                f"--languages names {', '.join(nobody)}, which no partner's bundle holds",
+                f"add {', '.join(nobody)} to a partner's languages: in campaign.yaml, or leave it out",
+                field="partners[].languages",
+            )
+    # A language no partner asked for would be made for nobody (validate warns about it).
+    wanted = [lang for lang in wanted if campaign.partners_for(lang)]
     videos = [d for d in loaded.campaign.deliverables if d.kind == "video"]
     if len(videos) > 1:
         raise UserInputError(
@@ -173,32 +199,43 @@ def holds_back(plan: RunPlan, subtitles: SubtitleOutcome, partner: str) -> bool:
     return plan.loaded.campaign.translation.unreviewed_cuts == "hold" and subtitles.draft_for(partner)
 
 
-def render_cuts_for(
-    plan: RunPlan,
-    partner: str,
-    language: str,
-    subtitles: SubtitleOutcome,
-    settings: Settings,
-    end_card_text: str | None = None,
-) -> list[CutOutcome]:
-    """Every aspect of one partner's cut in `language`, from one decode of the source; in `plan.aspects` order.
+def cut_partners(plan: RunPlan, subtitles: SubtitleOutcome) -> list[str]:
+    """Partners whose cuts of the subtitles' language are rendered: their bundle holds it, and not held back."""
+    return [p for p in plan.partners_for(subtitles.language) if not holds_back(plan, subtitles, p)]
 
-    `end_card_text`: the offer sentence in `language` (pipeline.offers.translated_offer_line); None = source.
+
+def render_language_cuts(
+    plan: RunPlan, language: str, subtitles: SubtitleOutcome, settings: Settings
+) -> list[CutOutcome]:
+    """Every cut of `language` for every partner whose bundle holds it, from one decode of the source.
+
+    The partners' cuts of one aspect differ only in their overlays (logo order, brand colours, end
+    card), so they are made from the same decoded and reframed frames. In (aspect, partner) order.
+    Raises CutsFailedError naming the cuts that failed (and carrying those that did not) when some
+    of them could not be finished.
     """
     from jointcampaign.pipeline.offers import end_card_for
-    from jointcampaign.render.cut import DRAFT_MARK, CutRequest, Focus, render_cuts
+    from jointcampaign.render.cut import (
+        DRAFT_MARK,
+        CutRequest,
+        CutResult,
+        Focus,
+        PartialRenderError,
+        render_cuts,
+    )
     from jointcampaign.subtitles.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)
     assert video.source is not None
     kits = plan.loaded.brand_kits
-    draft = subtitles.draft_for(partner)
-    ordered = [partner, *(p for p in plan.partners if p != partner)]
     cues = read_subtitles(subtitles.srt).cues
-    aspects = plan.aspects
-    requests = [
-        CutRequest(
-            source=plan.loaded.folder / video.source,
+    cuts = [(aspect, partner) for aspect in plan.aspects for partner in cut_partners(plan, subtitles)]
+
+    def request(aspect: str, partner: str) -> CutRequest:
+        ordered = [partner, *(p for p in plan.partners if p != partner)]
+        end_card_text = subtitles.end_cards.get(partner)
+        return CutRequest(
+            source=plan.loaded.folder / video.source,  # type: ignore[operator]
             cues=cues,
             language=language,
             aspect=aspect,
@@ -211,27 +248,34 @@ def render_cuts_for(
             threads=settings.threads,
             focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
             end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
-            draft_mark=DRAFT_MARK if draft else None,
+            draft_mark=DRAFT_MARK if subtitles.draft_for(partner) else None,
         )
-        for aspect in aspects
-    ]
-    updates = [reporter("render", f"{partner} {language} {aspect}") for aspect in aspects]
-    results = render_cuts(requests, progress=lambda index, fraction: updates[index](fraction))
+
+    requests = [request(aspect, partner) for aspect, partner in cuts]
+    updates = [reporter("render", f"{partner} {language} {aspect}") for aspect, partner in cuts]
+    results: list[CutResult | None]
+    try:
+        results = list(render_cuts(requests, progress=lambda index, fraction: updates[index](fraction)))
+        failed: dict[int, str] = {}
+    except PartialRenderError as partial:
+        results = partial.results
+        failed = partial.errors
     outcomes = []
-    for aspect, result in zip(aspects, results, strict=True):
+    for index, ((aspect, partner), result) in enumerate(zip(cuts, results, strict=True)):
+        if result is None:
+            continue
         poster = plan.layout.poster_file(partner, language, aspect)
         poster.parent.mkdir(parents=True, exist_ok=True)
         result.poster_path.replace(poster)
-        outcomes.append(
-            CutOutcome(
-                partner=partner,
-                language=language,
-                aspect=aspect,
-                path=result.path,
-                poster=poster,
-                probe=asdict(result.info),
-                draft=draft,
-            )
+        outcomes.append(CutOutcome(partner=partner, language=language, aspect=aspect, path=result.path,
+                                   poster=poster, probe=asdict(result.info),
+                                   draft=subtitles.draft_for(partner)))  # fmt: skip
+        assert index not in failed
+    if failed:
+        raise CutsFailedError(
+            language,
+            done=outcomes,
+            failed=[(cuts[index][1], cuts[index][0], message) for index, message in sorted(failed.items())],
         )
     return outcomes
 
@@ -240,7 +284,7 @@ def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> Pa
     from jointcampaign.bundle.bag import BagInfo, build_bundle, read_payload_manifest
 
     payload = stage_payload(
-        plan.loaded, plan.layout, partner, plan.languages, outcome, plan.blockers, plan.today
+        plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today
     )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)

@@ -65,6 +65,25 @@ class StageFailure:
         return asdict(self)
 
 
+class CutsFailedError(Exception):
+    """Some cuts of one language could not be finished; the others were, and are carried along.
+
+    Raised by the render step so the orchestrator records no result for it (a failure is never
+    cached) yet can still bundle the cuts that did succeed and name each one that did not.
+    """
+
+    def __init__(self, language: str, done: list[CutOutcome], failed: list[tuple[str, str, str]]):
+        self.language = language
+        self.done = done
+        self.failed = failed  # (partner, aspect, message)
+        names = ", ".join(f"{partner} {aspect}" for partner, aspect, _ in failed)
+        super().__init__(f"{len(failed)} cut(s) of {language} failed ({names}): {failed[0][2]}")
+
+    def __reduce__(self) -> tuple[type[CutsFailedError], tuple[str, list[CutOutcome], list[tuple[str, str, str]]]]:
+        # Task runners in other processes (Dask) send the exception back pickled.
+        return (CutsFailedError, (self.language, self.done, self.failed))
+
+
 @dataclass
 class RunOutcome:
     """Everything a run produced, for the bundles, the QC report and the CLI's summary."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jointcampaign.render.layout import CutLayout, logo_alignment, place_logo, subtitle_position
+from jointcampaign.render.layout import CutLayout, place_logo, subtitle_position
 from jointcampaign.render.overlay import logo_image
 from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
 from jointcampaign.render.yuv import YuvOverlay
@@ -43,9 +43,9 @@ class SubtitleTrack:
 
 def logo_overlays(logos: Sequence[Path], layout: CutLayout, matrix: str) -> list[YuvOverlay]:
     overlays = []
-    for slot, (path, box) in enumerate(zip(logos, layout.logo_boxes, strict=True)):
+    for path, box, align in zip(logos, layout.logo_boxes, layout.logo_aligns, strict=True):
         image = logo_image(path, box)
-        position = place_logo(box, (image.shape[1], image.shape[0]), align=logo_alignment(slot, len(logos)))
+        position = place_logo(box, (image.shape[1], image.shape[0]), align=align)
         overlays.append(YuvOverlay.from_rgba(image, position, layout.size, matrix))
     return overlays
 

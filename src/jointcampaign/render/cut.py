@@ -2,22 +2,25 @@
 
 Each cut is prepared first (layout, reframing, logos and every subtitle as premultiplied YUV
 overlays, the end card as a YUV still), so a missing font fails before any encoding. Then one
-decoder splits the source into a reframed yuv420p stream per cut, one thread per cut blends its
-overlays into just the regions they cover and feeds its encoder, and the end card's frames follow.
-Files are written beside their targets, probed and checked, and only then renamed into place.
+decoder splits the source into one reframed yuv420p stream per distinct reframing (cuts of one
+aspect for several partners share theirs), one thread per cut blends its overlays into just the
+regions they cover and feeds its encoder, and the end card's frames follow. Files are written
+beside their targets, probed and checked, and only then renamed into place, each cut on its own:
+one cut that cannot be finished does not take the others with it (PartialRenderError).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
-from jointcampaign.fileio import atomic_path
 from jointcampaign.media.probe import MediaInfo, probe
 from jointcampaign.render.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
 from jointcampaign.render.checks import check_cut, check_decoded_frames
@@ -38,11 +41,24 @@ from jointcampaign.render.yuv import (
     yuv420_to_rgb,
 )
 
-__all__ = ["DRAFT_MARK", "CutRequest", "CutResult", "EndCard", "Focus", "Progress", "render_cut", "render_cuts"]
+__all__ = [
+    "DRAFT_MARK", "CutRequest", "CutResult", "EndCard", "Focus", "PartialRenderError", "Progress", "render_cut",
+    "render_cuts",
+]
 
 PROGRESS_EVERY_FRAMES = 15
 POSTER_QUALITY = 88
 Progress = Callable[[int, float], None]  # (index of the request, fraction done)
+
+
+class PartialRenderError(Exception):
+    """Some cuts were rendered and put in place; others could not be finished (probe, check, rename)."""
+
+    def __init__(self, results: list[CutResult | None], errors: dict[int, str]):
+        self.results = results  # per request, None where it failed
+        self.errors = errors  # request index -> what went wrong
+        first = min(errors)
+        super().__init__(f"{len(errors)} of {len(results)} cut(s) failed; cut {first}: {errors[first]}")
 
 
 @dataclass(frozen=True)
@@ -79,7 +95,12 @@ def render_cuts(
     memory_budget_mib: float = DEFAULT_BUDGET_MIB,
     cores: int | None = None,
 ) -> list[CutResult]:
-    """Render cuts of one source, in as few decodes as the memory budget allows; results in order."""
+    """Render cuts of one source, in as few decodes as the memory budget allows; results in order.
+
+    Cuts whose reframing is equal (same aspect, size and focus) read one decoded stream, so list
+    them next to each other: passes are cut from the list in order. Raises PartialRenderError when
+    some cuts were finished and others not; any other error means no cut was put in place.
+    """
     if not requests:
         return []
     sources = {request.source for request in requests}
@@ -89,15 +110,24 @@ def render_cuts(
     prepared = [_prepare(index, request, info) for index, request in enumerate(requests)]
     cores = cores or os.cpu_count() or 1
     results: list[CutResult | None] = [None] * len(requests)
+    errors: dict[int, Exception] = {}
     for group in plan_passes([item.layout.size for item in prepared], memory_budget_mib, cores):
-        for result, item in zip(_render_pass([prepared[i] for i in group], info, cores, progress),
-                                (prepared[i] for i in group), strict=True):  # fmt: skip
-            results[item.index] = result
+        for outcome, item in zip(_render_pass([prepared[i] for i in group], info, cores, progress),
+                                 (prepared[i] for i in group), strict=True):  # fmt: skip
+            if isinstance(outcome, CutResult):
+                results[item.index] = outcome
+            else:
+                errors[item.index] = outcome
+    if len(errors) == len(requests):
+        raise errors[0]  # nothing was made: the error itself, as for a single cut
+    if errors:
+        raise PartialRenderError(results, {i: str(e) or type(e).__name__ for i, e in errors.items()})
     return [result for result in results if result is not None]
 
 
 def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
-    layout = cut_layout(request.aspect, request.height, logo_count=len(request.logos))
+    layout = cut_layout(request.aspect, request.height, logo_count=len(request.logos),
+                        language=request.language)  # fmt: skip
     matrix = matrix_name(info.color_space)
     cues = [as_cue(cue) for cue in request.cues]
     card, card_frames = None, 0
@@ -133,17 +163,30 @@ def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
     )
 
 
+@contextmanager
+def _scratch_beside(destination: Path) -> Iterator[Path]:
+    """A temp file in the destination's folder (so the final rename is atomic), removed on the way out."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=destination.suffix,
+                                dir=destination.parent)  # fmt: skip
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def _render_pass(
     items: Sequence[_Prepared], info: MediaInfo, cores: int, progress: Progress | None
-) -> list[CutResult]:
+) -> list[CutResult | Exception]:
     rate = info.frame_rate
-    frame_s = 1 / float(rate)
     expected = _expected_frames(info)
     outputs = [_Output() for _ in items]
     matrix = matrix_name(info.color_space)
     with ExitStack() as files:
-        videos = [files.enter_context(atomic_path(item.request.out)) for item in items]
-        posters = [files.enter_context(atomic_path(item.request.poster)) for item in items]
+        videos = [files.enter_context(_scratch_beside(item.request.out)) for item in items]
+        posters = [files.enter_context(_scratch_beside(item.request.poster)) for item in items]
         with ExitStack() as processes:
             decoder = processes.enter_context(
                 SourceDecoder(items[0].request.source, info, [i.frame for i in items])
@@ -157,26 +200,39 @@ def _render_pass(
             ]  # fmt: skip
             _run_workers(float(rate), items, decoder, writers, outputs, expected, matrix, progress)
             decoder.finish()
-        results = []
+        for item, output in zip(items, outputs, strict=True):
+            check_decoded_frames(item.request.source, output.decoded, expected)  # the decode is shared
+        results: list[CutResult | Exception] = []
         for item, output, video, poster in zip(items, outputs, videos, posters, strict=True):
-            check_decoded_frames(item.request.source, output.decoded, expected)
-            rendered = probe(video)
-            check_cut(
-                rendered,
-                expected_s=info.picture_duration_s + item.card_frames * frame_s,
-                frame_s=frame_s,
-                size=item.layout.size,
-                wants_audio=info.has_audio,
-                target=item.request.out,
-            )
-            assert output.poster is not None
-            picture = yuv420_to_rgb(YuvFrame.over(bytearray(output.poster), item.layout.size), matrix)
-            Image.fromarray(picture).save(poster, format="JPEG", quality=POSTER_QUALITY)
-            results.append(CutResult(path=item.request.out, info=rendered, poster_path=item.request.poster))
+            try:
+                results.append(_finish(item, output, video, poster, info, matrix))
+            except Exception as exc:  # this cut only; the others are still finished and put in place
+                results.append(exc)
     for item in items:
         if progress is not None:
             progress(item.index, 1.0)
     return results
+
+
+def _finish(item: _Prepared, output: _Output, video: Path, poster: Path, info: MediaInfo,
+            matrix: str) -> CutResult:  # fmt: skip
+    """Probe and check one encoded cut, write its poster, then rename both into place."""
+    frame_s = 1 / float(info.frame_rate)
+    rendered = probe(video)
+    check_cut(
+        rendered,
+        expected_s=info.picture_duration_s + item.card_frames * frame_s,
+        frame_s=frame_s,
+        size=item.layout.size,
+        wants_audio=info.has_audio,
+        target=item.request.out,
+    )
+    assert output.poster is not None
+    picture = yuv420_to_rgb(YuvFrame.over(bytearray(output.poster), item.layout.size), matrix)
+    Image.fromarray(picture).save(poster, format="JPEG", quality=POSTER_QUALITY)
+    os.replace(poster, item.request.poster)
+    os.replace(video, item.request.out)
+    return CutResult(path=item.request.out, info=rendered, poster_path=item.request.poster)
 
 
 def _run_workers(

@@ -1,7 +1,9 @@
 """Decode a source once and hand out its frames, reframed for several cuts, as yuv420p.
 
-One ffmpeg process decodes the source and splits it into one scaled stream per cut; each stream
-arrives on its own pipe, so the cuts of a language are made from a single decode.
+One ffmpeg process decodes the source and splits it into one scaled stream per distinct
+reframing; each stream arrives on its own pipe. Cuts that differ only in their overlays (every
+partner's cut of one language and aspect) share one stream: each frame is read from the pipe
+once and copied to every cut that reads it, so neither the decode nor the scaling is repeated.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 import os
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -40,17 +43,84 @@ def decoder_graph(info: MediaInfo, frames: Sequence[Reframe]) -> str:
     return f"{head},split={len(frames)}{splits};" + ";".join(chains)
 
 
+class _SharedStream:
+    """One decoded stream read by several cuts: frame n is read once, then copied to each reader.
+
+    A reader asking for frame n+1 waits until every reader has taken frame n, so the pipe is read
+    in step with the slowest cut and no frame is buffered more than once.
+    """
+
+    def __init__(self, reader: io.FileIO, frame_size: int, readers: int):
+        self._pipe = reader
+        self._frame = bytearray(frame_size)
+        self._readers = readers
+        self._held = -1  # index of the frame in `_frame`; -1 before the first read
+        self._taken = readers  # readers that have copied the held frame
+        self._next = [0] * readers  # per reader: the index of the frame it wants next
+        self._ended = False
+        self._changed = threading.Condition()
+
+    def read_into(self, reader: int, buffer: memoryview) -> bool:
+        with self._changed:
+            wanted = self._next[reader]
+            while self._held < wanted and not self._ended:
+                if self._taken == self._readers:
+                    self._ended = not _read_whole(self._pipe, memoryview(self._frame))
+                    if not self._ended:
+                        self._held += 1
+                        self._taken = 0
+                    self._changed.notify_all()
+                else:
+                    self._changed.wait()
+            if self._held < wanted:
+                return False
+            buffer[:] = self._frame
+            self._next[reader] += 1
+            self._taken += 1
+            if self._taken == self._readers:
+                self._changed.notify_all()
+            return True
+
+    def stop(self) -> None:
+        """Wake every waiting reader with "no more frames" (another cut failed)."""
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+
+def _read_whole(reader: io.FileIO, view: memoryview) -> bool:
+    filled = 0
+    while filled < len(view):
+        got = reader.readinto(view[filled:])
+        if not got:
+            return False
+        filled += got
+    return True
+
+
 class SourceDecoder:
-    """Context manager: `read_into(i, buffer)` fills the next frame of stream i, False at the end."""
+    """Context manager: `read_into(i, buffer)` fills the next frame for cut i, False at the end.
+
+    `frames` holds one reframing per cut; equal reframings are decoded as one stream.
+    """
 
     def __init__(self, source: Path, info: MediaInfo, frames: Sequence[Reframe], threads: int | None = None):
         self.source = source
-        self.sizes = [frame.size for frame in frames]
-        self.graph = decoder_graph(info, frames)
+        distinct = list(dict.fromkeys(frames))
+        self.stream_of = [distinct.index(frame) for frame in frames]  # per cut: the stream it reads
+        self.readers_of = [self.stream_of.count(stream) for stream in range(len(distinct))]
+        self.sizes = [frame.size for frame in distinct]
+        self.graph = decoder_graph(info, distinct)
         self.threads = threads
         self._readers: list[io.FileIO] = []
+        self._shared: dict[int, _SharedStream] = {}
+        self._slot = [self.stream_of[:cut].count(self.stream_of[cut]) for cut in range(len(frames))]
         self._errors: IO[bytes] | None = None
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def stream_count(self) -> int:
+        return len(self.sizes)
 
     def __enter__(self) -> SourceDecoder:
         pipes = [os.pipe() for _ in self.sizes]
@@ -75,24 +145,28 @@ class SourceDecoder:
         finally:
             for _, write_end in pipes:
                 os.close(write_end)
-        for read_end, _ in pipes:
+        for stream, (read_end, _) in enumerate(pipes):
             widen_pipe(read_end)
-            self._readers.append(io.FileIO(read_end, "rb"))  # unbuffered: readinto fills frames directly
+            reader = io.FileIO(read_end, "rb")  # unbuffered: readinto fills frames directly
+            self._readers.append(reader)
+            if self.readers_of[stream] > 1:
+                self._shared[stream] = _SharedStream(
+                    reader, frame_bytes(self.sizes[stream]), self.readers_of[stream]
+                )
         return self
 
-    def read_into(self, stream: int, buffer: bytearray) -> bool:
-        """Fill `buffer` with the next whole frame; False at the end (a partial frame is dropped)."""
+    def read_into(self, cut: int, buffer: bytearray) -> bool:
+        """Fill `buffer` with cut `cut`'s next whole frame; False at the end (a partial frame is dropped)."""
+        stream = self.stream_of[cut]
         view = memoryview(buffer)[: frame_bytes(self.sizes[stream])]
-        reader = self._readers[stream]
-        filled = 0
-        while filled < len(view):
-            got = reader.readinto(view[filled:])
-            if not got:
-                return False
-            filled += got
-        return True
+        shared = self._shared.get(stream)
+        if shared is not None:
+            return shared.read_into(self._slot[cut], view)
+        return _read_whole(self._readers[stream], view)
 
     def abort(self) -> None:
+        for shared in self._shared.values():
+            shared.stop()
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
 

@@ -1,7 +1,8 @@
 """The end card: both logos, the offer in the cut's language, its code in large type, a QR code.
 
 Drawn once per cut as an RGB still in the cut's safe zone and brand colours. Landscape cuts put
-the words on the left and the QR code on the right; taller cuts stack them.
+the words on the left and the QR code on the right (the other way round when the layout is
+mirrored for a right-to-left language); taller cuts stack them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
-from jointcampaign.render.layout import Box, CutLayout, logo_alignment, place_logo
+from jointcampaign.render.layout import Box, CutLayout, place_logo
 from jointcampaign.render.overlay import logo_image
 from jointcampaign.render.qr import min_qr_px, qr_image
 from jointcampaign.render.request import EndCard
@@ -53,9 +54,9 @@ def end_card_image(
     """The card as an (h, w, 3) RGB image of the cut's size."""
     background = parse_hex_colour(card.background, field="colours.primary")
     canvas = Image.fromarray(_gradient(layout.size, background)).convert("RGBA")
-    for slot, (path, box) in enumerate(zip(logos, layout.logo_boxes, strict=False)):
+    for path, box, align in zip(logos, layout.logo_boxes, layout.logo_aligns, strict=False):
         logo = logo_image(path, box)
-        position = place_logo(box, (logo.shape[1], logo.shape[0]), align=logo_alignment(slot, len(logos)))
+        position = place_logo(box, (logo.shape[1], logo.shape[0]), align=align)
         canvas.alpha_composite(Image.fromarray(logo), position)
     logo_bottom = max((box.bottom for box in layout.logo_boxes), default=layout.safe.y)
     gap = round(layout.font_px * 0.6)
@@ -80,9 +81,12 @@ def end_card_image(
     qr += [caption] if caption else []
     if landscape:
         column = round(area.width * 0.62) if qr else area.width
-        _stack(canvas, words, Box(area.x, area.y, column, area.height), gap)
+        rest = area.width - column
+        # Mirrored: the QR column comes first from the left, the words take the right-hand side.
+        words_x, qr_x = (area.x + rest, area.x) if layout.mirrored else (area.x, area.x + column)
+        _stack(canvas, words, Box(words_x, area.y, column, area.height), gap)
         if qr:
-            _stack(canvas, qr, Box(area.x + column, area.y, area.width - column, area.height), gap // 2)
+            _stack(canvas, qr, Box(qr_x, area.y, rest, area.height), gap // 2)
     else:
         _stack(canvas, [*words, *qr], area, gap)
     return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()

@@ -2,6 +2,11 @@
 
 Sizes are defined at 1080 on the short side and scaled to the `height` setting, which names the
 quality class like "720p": 16:9 at 720 is 1280×720 and 9:16 at 720 is 720×1280.
+
+A cut in a right-to-left language (from CLDR/ICU, see render.direction) is mirrored, and
+`cut_layout` is the one place that decides it: the leading partner's logo sits top right, and the
+end card puts its QR code on the left and its words on the right. Everything that draws follows
+the layout (`mirrored`, `logo_aligns`) instead of asking about the language again.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from jointcampaign.errors import UserInputError
+from jointcampaign.render.direction import is_right_to_left
 
 REFERENCE_SHORT_SIDE = 1080
 ASPECT_SIZES: dict[str, tuple[int, int]] = {
@@ -74,9 +80,11 @@ class CutLayout:
     width: int
     height: int
     safe: Box
-    logo_boxes: tuple[Box, ...]  # leading partner first
+    logo_boxes: tuple[Box, ...]  # leading partner first (rightmost when mirrored)
     subtitle_area: Box  # subtitles are centred in it horizontally and sit on its bottom edge
     font_px: int
+    mirrored: bool = False  # right-to-left language: the layout reads from the right
+    logo_aligns: tuple[str, ...] = ()  # per logo box: the edge its logo hugs (left, right, centre)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -110,7 +118,11 @@ def frame_size(aspect: str, height: int = REFERENCE_SHORT_SIDE) -> tuple[int, in
     return _even(base[0] * scale), _even(base[1] * scale)
 
 
-def cut_layout(aspect: str, height: int = REFERENCE_SHORT_SIDE, logo_count: int = 2) -> CutLayout:
+def cut_layout(
+    aspect: str, height: int = REFERENCE_SHORT_SIDE, logo_count: int = 2, *, language: str | None = None
+) -> CutLayout:
+    """The layout of one cut; `language` mirrors it when the language is written right to left."""
+    mirrored = bool(language) and is_right_to_left(language or "")
     width, frame_height = frame_size(aspect, height)
     short = min(width, frame_height)
     insets = _SAFE_INSETS.get(_normal(aspect), _DEFAULT_INSETS)
@@ -122,13 +134,19 @@ def cut_layout(aspect: str, height: int = REFERENCE_SHORT_SIDE, logo_count: int 
     )
     area_height = round(frame_height * SUBTITLE_AREA_OF_HEIGHT)
     subtitle_area = Box(safe.x, safe.bottom - area_height, safe.width, area_height)
+    boxes = logo_boxes(safe, width, short, logo_count)
+    aligns = tuple(logo_alignment(slot, len(boxes)) for slot in range(len(boxes)))
+    if mirrored:  # the leading partner takes the slot a reader meets first: the right
+        boxes, aligns = boxes[::-1], aligns[::-1]
     return CutLayout(
         width=width,
         height=frame_height,
         safe=safe,
-        logo_boxes=logo_boxes(safe, width, short, logo_count),
+        logo_boxes=boxes,
         subtitle_area=subtitle_area,
         font_px=max(12, round(short * SUBTITLE_FONT_OF_SHORT_SIDE)),
+        mirrored=mirrored,
+        logo_aligns=aligns,
     )
 
 
@@ -157,6 +175,7 @@ def place_logo(box: Box, logo_size: tuple[int, int], *, align: str) -> tuple[int
 
 
 def logo_alignment(slot: int, count: int) -> str:
+    """The edge a logo hugs in its box, for slots numbered from the left."""
     if slot == 0:
         return "left"
     return "right" if slot == count - 1 else "centre"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.errors import ToolMissingError
+from jointcampaign.render.direction import is_right_to_left
 from jointcampaign.render.fonts import (
     FontChoice,
     Weight,
@@ -27,7 +28,6 @@ from jointcampaign.render.fonts import (
 )
 from jointcampaign.render.scripts import COMMON, INHERITED, SCRIPTS, is_rtl, needs_no_glyph, script_of
 
-RTL_LANGUAGES = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"}
 NUMBER = "Number"  # digits with their signs and separators ("10%", "3.50"): one left-to-right unit
 _NUMBER_CLASSES = {"EN", "AN", "ET"}
 
@@ -54,7 +54,7 @@ class _Segment:
 def paragraph_is_rtl(text: str, language: str | None = None) -> bool:
     """Subtitles in an RTL language read right to left even when they start with a Latin name."""
     if language:
-        return language.lower().replace("_", "-").split("-")[0] in RTL_LANGUAGES
+        return is_right_to_left(language)
     for char in text:
         script = script_of(char)
         if script in SCRIPTS:

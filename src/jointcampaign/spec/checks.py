@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from jointcampaign.errors import Problem
 from jointcampaign.spec.load import LoadedCampaign
@@ -14,6 +15,23 @@ SPLIT_TOLERANCE = 0.01
 
 def consistency_problems(loaded: LoadedCampaign) -> list[Problem]:
     return list(_consistency(loaded))
+
+
+def _unrequested_languages(
+    loaded: LoadedCampaign, at: Callable[[PathKey, str, str], Problem]
+) -> Iterator[Problem]:
+    """A campaign language no partner's bundle holds would be translated for nobody: say so, skip it."""
+    campaign = loaded.campaign
+    for index, language in enumerate(campaign.languages):
+        if not campaign.partners_for(language):
+            problem = at(
+                ("languages", index),
+                f"no partner asked for '{language}': no bundle will hold it, so it is neither translated "
+                "nor rendered",
+                f"add {language} to the languages: of the partner whose community reads it, "
+                "or remove it from the campaign's languages:",
+            )
+            yield replace(problem, severity="warning")
 
 
 def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
@@ -39,6 +57,19 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
         if partner.id in seen:
             yield at(("partners", index, "id"), f"partner '{partner.id}' is listed twice", "list it once")
         seen.add(partner.id)
+
+    for index, partner in enumerate(campaign.partners):
+        for slot, language in enumerate(partner.languages):
+            if language not in campaign.languages:
+                # A warning, not an error: narrowing the campaign's languages for one run is common.
+                problem = at(
+                    ("partners", index, "languages", slot),
+                    f"partner '{partner.id}' asks for '{language}', which is not one of the campaign's "
+                    f"languages ({', '.join(campaign.languages)}): its bundle will not hold it",
+                    f"add {language} to languages: (the campaign's list), or remove it from this partner",
+                )
+                yield replace(problem, severity="warning")
+    yield from _unrequested_languages(loaded, at)
 
     if campaign.source_language in campaign.languages:
         index = campaign.languages.index(campaign.source_language)

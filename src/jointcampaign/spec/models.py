@@ -40,7 +40,10 @@ class Strict(BaseModel):
 class Partner(Strict):
     id: PartnerId = Field(description="brand kit id: assets/partners/<id>/brand.yaml")
     name: str | None = Field(default=None, description="display name; defaults to the brand kit's name")
-    languages: list[LanguageTag] = Field(default_factory=list, description="languages of its community")
+    languages: list[LanguageTag] = Field(
+        default_factory=list,
+        description="languages of its community: its bundle holds these; empty = every campaign language",
+    )
     link_base: str = Field(pattern=r"^https?://\S+$", description="base URL for tracked links")
 
 
@@ -213,6 +216,15 @@ class Campaign(Strict):
     @property
     def partner_ids(self) -> list[str]:
         return [p.id for p in self.partners]
+
+    def languages_for(self, partner_id: str) -> list[str]:
+        """The languages a partner's bundle holds, in the campaign's order; no list means all of them."""
+        asked = self.partner(partner_id).languages
+        return [lang for lang in self.languages if not asked or lang in asked]
+
+    def partners_for(self, language: str) -> list[str]:
+        """Partners whose bundle holds `language`, in the campaign's order."""
+        return [p for p in self.partner_ids if language in self.languages_for(p)]
 
 
 class BrandColours(Strict):

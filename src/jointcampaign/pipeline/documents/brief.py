@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from jointcampaign.pipeline.documents.html import flag, page, table
 from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Approval
+from jointcampaign.spec.models import Approval, Campaign
 from jointcampaign.validation import Blocker
 
 if TYPE_CHECKING:
@@ -82,6 +82,15 @@ def partnership_health(loaded: LoadedCampaign, today: dt.date) -> list[HealthChe
     ]
 
 
+def _language_list(languages: list[str]) -> str:
+    return ", ".join(languages) or "no language"
+
+
+def _bundle_languages(campaign: Campaign, partner_id: str) -> str:
+    listed = _language_list(campaign.languages_for(partner_id))
+    return listed if campaign.partner(partner_id).languages else f"{listed} (all: it lists none of its own)"
+
+
 def render_brief(
     loaded: LoadedCampaign,
     partner_id: str,
@@ -98,10 +107,12 @@ def render_brief(
         f"{escape(loaded.slug)} · prepared {today.isoformat()}</p>",
         *_translation_badges(loaded, reviews or {}),
         "<h2>Partners</h2>",
+        f"<p>This bundle holds {escape(_language_list(campaign.languages_for(partner_id)))}: the languages "
+        f"of {escape(name(partner_id))}'s community.</p>",
         table(
-            ["Partner", "Community languages", "Tracked link"],
+            ["Partner", "Languages of its bundle", "Tracked link"],
             [
-                [name(p.id), ", ".join(p.languages) or "—", tracked_link(p.link_base, loaded.slug, p.id)]
+                [name(p.id), _bundle_languages(campaign, p.id), tracked_link(p.link_base, loaded.slug, p.id)]
                 for p in campaign.partners
             ],
         ),
