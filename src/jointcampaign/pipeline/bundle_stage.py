@@ -130,6 +130,7 @@ def _only(outcome: RunOutcome, partner: str, languages: list[str]) -> RunOutcome
         subtitles=[s for s in outcome.subtitles if s.language in languages],
         cuts=[c for c in outcome.cuts if c.partner == partner and c.language in languages],
         failures=[f for f in outcome.failures if f.partner in (None, partner) and f.language in (None, *languages)],
+        held=[(p, lang) for p, lang in outcome.held if p == partner and lang in languages],
     )
 
 

@@ -49,11 +49,11 @@ def bundle_strings(outcome: RunOutcome, partner: str, language: str) -> list[Tra
 
 
 def review_owners(loaded: LoadedCampaign, language: str) -> tuple[str, tuple[str, ...]]:
-    """The review deliverable for `language` and its owner; without one, every partner owns it."""
+    """The review deliverable for `language` and its owner; without one, the partners whose bundles hold it."""
     for item in loaded.campaign.deliverables:
         if item.kind == "review" and item.language == language:
             return item.id, (item.owner,)
-    return f"review-{language}", tuple(loaded.campaign.partner_ids)
+    return f"review-{language}", tuple(loaded.campaign.partners_for(language))
 
 
 def fix_commands(loaded: LoadedCampaign, language: str) -> tuple[str, ...]:
