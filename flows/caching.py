@@ -3,10 +3,15 @@
 A task's cache key is the fingerprint of what it reads (input files, values, code and model
 versions, computed by `jointcampaign.pipeline.fingerprint`). Its result (small: paths and facts)
 is stored under the campaign's output folder, so it travels with the outputs and goes away with them.
+
+A record is used only while its seal holds: the step's output files are byte for byte what that step
+left (`jointcampaign.pipeline.seals`). The seal is written when the record is committed, which
+Prefect does only for a step that succeeded; a result that reflects a failure gets no key at all.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +22,11 @@ from prefect.cache_policies import CachePolicy
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.context import TaskRunContext
 from prefect.filesystems import LocalFileSystem
+from prefect.transactions import Transaction
 
 from jointcampaign.errors import StageFailedError
 from jointcampaign.pipeline import fingerprint as fp
+from jointcampaign.pipeline import seals
 from jointcampaign.pipeline.fingerprint import Fingerprint, Hasher
 from jointcampaign.pipeline.layout import OutputLayout
 
@@ -32,8 +39,9 @@ CACHE_DIR = "cache"
 class InputFingerprint(CachePolicy):
     """Key = task name + the core's fingerprint of the task's inputs.
 
-    A record whose outputs are no longer on disk (someone cleaned the work folder) is dropped
-    before Prefect looks it up, so the task runs again instead of returning paths that are gone.
+    A record whose outputs are no longer what it made (someone cleaned the work folder, or a run
+    with other inputs wrote the same paths since) is dropped before Prefect looks it up, so the
+    task runs again instead of returning paths that are gone or hold other bytes.
     """
 
     fingerprint: Callable[[dict[str, Any]], Fingerprint] | None = None
@@ -48,10 +56,33 @@ class InputFingerprint(CachePolicy):
         # parameter added to a task later cannot be forgotten in its fingerprint.
         plain = {name: value for name, value in sorted(inputs.items()) if isinstance(value, _PLAIN)}
         digest = Hasher().value("inputs", found.digest).value("plain", plain).hexdigest()
+        if not found.cacheable:
+            return None
         key = f"{task_ctx.task.name}-{digest}"
-        if not found.outputs_present():
+        layout: OutputLayout = inputs["plan"].layout
+        if not seals.seal_holds(layout, key, found.outputs):
             _drop_record(task_ctx, key)
+        _awaiting_seal(key, layout, found.outputs)
         return key
+
+
+_unsealed: dict[str, tuple[OutputLayout, tuple[Path, ...]]] = {}
+_unsealed_lock = threading.Lock()
+
+
+def _awaiting_seal(key: str, layout: OutputLayout, outputs: tuple[Path, ...]) -> None:
+    with _unsealed_lock:
+        _unsealed[key] = (layout, outputs)
+
+
+def seal_on_commit(transaction: Transaction) -> None:
+    """Prefect commits a record only for a step that succeeded and ran (not for a cache hit)."""
+    key = transaction.key
+    with _unsealed_lock:
+        pending = _unsealed.pop(key, None) if key else None
+    if key and pending is not None:
+        layout, outputs = pending
+        seals.write_seal(layout, key, outputs)
 
 
 def _drop_record(task_ctx: TaskRunContext, key: str) -> None:
@@ -79,7 +110,9 @@ def cache_dir(layout: OutputLayout) -> Path:
 def persisted(task: TaskT, layout: OutputLayout) -> TaskT:
     """The task with its results written under OUT/<campaign>/.work/cache/ (shared with other workers)."""
     storage = cache_dir(layout).resolve()
-    return task.with_options(result_storage=storage, persist_result=True)  # type: ignore[return-value]
+    kept = task.with_options(result_storage=storage, persist_result=True)
+    kept.on_commit_hooks = [*kept.on_commit_hooks, seal_on_commit]
+    return kept  # type: ignore[return-value]
 
 
 def retry_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:

@@ -3,7 +3,7 @@
 A step's fingerprint covers the bytes of every input file it reads, the values it is given, the
 version of the code that does the work and, for translation, the installed model's files. Two runs
 with equal fingerprints produce the same outputs, so the orchestrator may reuse the first's result,
-provided the outputs are still on disk (`Fingerprint.outputs_present`).
+provided the outputs are still on disk, byte for byte as that step left them (see `seals`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ REVIEW_DIR = "review"
 class Fingerprint:
     digest: str
     outputs: tuple[Path, ...] = ()
+    # False for a result that reflects a failure (a bundle listing failed steps): it is never reused,
+    # so the next run tries the failed work again whatever its inputs.
+    cacheable: bool = True
 
     def outputs_present(self) -> bool:
         return all(path.exists() for path in self.outputs)
@@ -274,7 +277,7 @@ def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fing
         if cut.partner == partner:
             hasher.value("probe", [cut.language, cut.aspect, cut.probe, cut.draft]).files("cut", [cut.path, cut.poster])
     outputs = (plan.layout.bag_dir(partner), plan.layout.zip_file(partner))
-    return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs)
+    return Fingerprint(hasher.value("outputs", outputs).hexdigest(), outputs, cacheable=not failures)
 
 
 def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
