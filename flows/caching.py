@@ -32,7 +32,6 @@ from jointcampaign.pipeline.layout import OutputLayout
 
 TaskT = TypeVar("TaskT", bound=Task[Any, Any])
 _PLAIN = (str, int, float, bool, type(None))
-CACHE_DIR = "cache"
 
 
 @dataclass
@@ -62,6 +61,7 @@ class InputFingerprint(CachePolicy):
         layout: OutputLayout = inputs["plan"].layout
         if not seals.seal_holds(layout, key, found.outputs):
             _drop_record(task_ctx, key)
+            seals.break_seal(layout, key)
         _awaiting_seal(key, layout, found.outputs)
         return key
 
@@ -103,14 +103,13 @@ BUNDLE_CACHE = InputFingerprint(
     fingerprint=lambda i: fp.bundle_fingerprint(i["plan"], i["partner"], i["outcome"]))
 
 
-def cache_dir(layout: OutputLayout) -> Path:
-    return layout.work_dir / CACHE_DIR
+def persisted(task: TaskT, layout: OutputLayout, fresh: bool = False) -> TaskT:
+    """The task with its results written under OUT/<campaign>/.work/cache/ (shared with other workers).
 
-
-def persisted(task: TaskT, layout: OutputLayout) -> TaskT:
-    """The task with its results written under OUT/<campaign>/.work/cache/ (shared with other workers)."""
-    storage = cache_dir(layout).resolve()
-    kept = task.with_options(result_storage=storage, persist_result=True)
+    `fresh`: look no record up, run, and record the new result (what `jointcampaign run --fresh` does).
+    """
+    storage = layout.cache_dir.resolve()
+    kept = task.with_options(result_storage=storage, persist_result=True, refresh_cache=fresh)
     kept.on_commit_hooks = [*kept.on_commit_hooks, seal_on_commit]
     return kept  # type: ignore[return-value]
 

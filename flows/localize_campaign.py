@@ -23,6 +23,7 @@ from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.documents.translation import needs_review_counts
+from jointcampaign.pipeline.leftovers import remove_leftovers
 from jointcampaign.pipeline.lock import campaign_lock
 from jointcampaign.pipeline.results import (
     CopyOutcome,
@@ -165,7 +166,8 @@ def _reason(future: PrefectFuture[object]) -> str:
     log_prints=True,
 )
 def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages: list[str] | None = None,
-                      task_runner: RenderRunner = "threads", dask_address: str | None = None) -> RunSummary:
+                      task_runner: RenderRunner = "threads", dask_address: str | None = None,
+                      fresh: bool = False) -> RunSummary:
     """Turn one campaign folder into a verified bundle per partner under OUT/<campaign>/.
 
     Steps whose inputs did not change since an earlier run into the same OUT are reused, not redone.
@@ -176,6 +178,7 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
         languages: Only these of the campaign's languages; empty means all of them.
         task_runner: Where video cuts render: threads or processes on the worker, or dask (a cluster).
         dask_address: The Dask scheduler when task_runner is dask, e.g. tcp://10.0.0.5:8786.
+        fresh: Ignore every cached result: every step runs, and its new result is cached.
     """
     logger = get_run_logger()
     settings = Settings.for_process()
@@ -185,7 +188,10 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
     plan = core.plan_run(report, out_dir, languages)
     renders = render_task_runner(task_runner, dask_address, workers=2)
     with campaign_lock(plan.layout.campaign_dir, on_wait=logger.warning), renders:
-        summary, outcome, steps = _produce(plan, settings, renders)
+        removed = remove_leftovers(plan.layout)  # holding the lock, no other run's temp files can exist
+        if removed:
+            logger.warning("removed %d temporary file(s) left by a run that did not finish", len(removed))
+        summary, outcome, steps = _produce(plan, settings, renders, fresh)
     for failure in outcome.failures:
         logger.error("%s failed (%s %s): %s", failure.stage, failure.language, failure.partner,
                      failure.message)
@@ -204,13 +210,13 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
 
 
 def _produce(plan: core.RunPlan, settings: Settings,
-             renders: TaskRunner[Any]) -> tuple[RunSummary, RunOutcome, int]:
+             renders: TaskRunner[Any], fresh: bool) -> tuple[RunSummary, RunOutcome, int]:
     outcome = RunOutcome()
     steps: list[tuple[str, PrefectFuture[Any]]] = []
-    copy_task = persisted(translate_copy_task, plan.layout)
-    subtitles_task = persisted(translate_subtitles_task, plan.layout)
-    render_task = persisted(render_cuts_task, plan.layout)
-    bundle_task = persisted(build_bundle_task, plan.layout)
+    copy_task = persisted(translate_copy_task, plan.layout, fresh)
+    subtitles_task = persisted(translate_subtitles_task, plan.layout, fresh)
+    render_task = persisted(render_cuts_task, plan.layout, fresh)
+    bundle_task = persisted(build_bundle_task, plan.layout, fresh)
     copies = {lang: copy_task.submit(plan, lang, settings) for lang in plan.languages}
     subtitles = {lang: subtitles_task.submit(plan, lang, settings) for lang in plan.languages}
     steps += [(f"copy {lang}", future) for lang, future in copies.items()]

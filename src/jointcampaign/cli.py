@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from jointcampaign import __version__
+from jointcampaign.cli_doctor import doctor_command
 from jointcampaign.cli_support import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -145,10 +146,16 @@ def run(
         str | None,
         typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, tcp://HOST:8786."),
     ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option("--fresh", help="Ignore every cached result and make everything again (then cache it anew)."),
+    ] = False,
 ) -> None:
     """Validate, translate, render and bundle, here and now (a Prefect flow run in this process).
 
-    Steps whose inputs did not change since the last run into the same --out are reused, not redone.
+    Steps whose inputs did not change since the last run into the same --out are reused, not redone:
+    a step is reused only while its outputs are byte for byte what it made, and failed steps always
+    run again. `jointcampaign doctor OUT` checks the cache; --fresh redoes everything.
 
     Example: jointcampaign run campaigns/demo-cafe-florist --out out --languages es,ar
     """
@@ -165,7 +172,7 @@ def run(
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from jointcampaign.cli_progress import run_with_progress
 
-        summary = run_with_progress(folder, out, split_list(languages), task_runner, dask_address)
+        summary = run_with_progress(folder, out, split_list(languages), task_runner, dask_address, fresh)
     tree = Tree(f"[bold]{summary.out_dir}[/]")
     for partner, zip_path in summary.bundles.items():
         branch = tree.add(f"[green]{zip_path.name}[/]  ({zip_path.stat().st_size / 1e6:.1f} MB)")
@@ -194,6 +201,7 @@ def run(
 
 
 app.command("translate")(translate_command)
+app.command("doctor")(doctor_command)
 
 
 def _print_report(report: ValidationReport) -> None:

@@ -20,6 +20,7 @@ def run_with_progress(
     languages: list[str],
     task_runner: str = "threads",
     dask_address: str | None = None,
+    fresh: bool = False,
 ) -> RunSummary:
     from flows.localize_campaign import localize_campaign
     from flows.runners import parse_render_runner
@@ -48,6 +49,7 @@ def run_with_progress(
                 languages=languages or None,
                 task_runner=parse_render_runner(task_runner, dask_address),
                 dask_address=dask_address,
+                fresh=fresh,
             )
         finally:
             progress.attach(None)

@@ -228,6 +228,15 @@ def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
             from jointcampaign.subtitles.reader import read_subtitles
 
             document = read_subtitles(path)
+            if not any(cue.text.strip() for cue in document.cues):  # nothing to translate or burn in
+                warned = "; ".join(problem.message for problem in document.warnings[:3])
+                return [
+                    Problem(
+                        file=path,
+                        message="no cue has any text to show" + (f" ({warned})" if warned else ""),
+                        fix="give each cue a start before its end and a line of text, in your subtitle editor",
+                    )
+                ]
             return list(document.warnings)
         elif suffix == ".md":
             path.read_text(encoding="utf-8-sig")

@@ -25,6 +25,11 @@ class OutputLayout:
     def work_dir(self) -> Path:
         return self.campaign_dir / ".work"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Where the orchestrator keeps its records of finished steps (see flows/caching.py)."""
+        return self.work_dir / "cache"
+
     def copy_dir(self, language: str) -> Path:
         return self.work_dir / "copy" / language
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.fileio import write_text_atomic
@@ -31,35 +32,59 @@ def seal_file(layout: OutputLayout, key: str) -> Path:
     return seals_dir(layout) / f"{key}{SEAL_SUFFIX}"
 
 
-def output_digests(outputs: Iterable[Path]) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class Seal:
+    key: str
+    # Output paths relative to OUT/<campaign>/, so the folder may move or be mounted elsewhere by a worker.
+    paths: tuple[str, ...]
+    digests: dict[str, str | None]
+
+    def holds(self, layout: OutputLayout) -> bool:
+        current = output_digests(layout, [layout.campaign_dir / p for p in self.paths])
+        return current == self.digests and None not in current.values()
+
+
+def _relative(layout: OutputLayout, path: Path) -> str:
+    root = layout.campaign_dir.absolute()
+    absolute = path.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else absolute.as_posix()
+
+
+def output_digests(layout: OutputLayout, outputs: Iterable[Path]) -> dict[str, str | None]:
     """sha256 of every output file; a folder counts file by file (a bag), a missing path as None."""
     found: dict[str, str | None] = {}
     for path in outputs:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file())
-            found |= {p.as_posix(): file_digest(p) for p in files}
-            found[f"{path.as_posix()}/"] = "folder"
+            found[f"{_relative(layout, path)}/"] = "folder"
+            found |= {_relative(layout, p): file_digest(p) for p in sorted(path.rglob("*")) if p.is_file()}
         else:
-            found[path.as_posix()] = file_digest(path) if path.is_file() else None
+            found[_relative(layout, path)] = file_digest(path) if path.is_file() else None
     return found
 
 
 def write_seal(layout: OutputLayout, key: str, outputs: Iterable[Path]) -> Path:
     """Record what the step that just finished under `key` left at its output paths."""
+    listed = list(outputs)
+    seal = {"key": key, "paths": [_relative(layout, p) for p in listed], "outputs": output_digests(layout, listed)}
     path = seal_file(layout, key)
-    digests = output_digests(outputs)
-    write_text_atomic(path, json.dumps({"key": key, "outputs": digests}, indent=1, sort_keys=True) + "\n")
+    write_text_atomic(path, json.dumps(seal, indent=1, sort_keys=True) + "\n")
     return path
+
+
+def read_seal(path: Path) -> Seal | None:
+    """The seal at `path`, or None when it is unreadable (a seal that cannot be read vouches for nothing)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Seal(key=str(data["key"]), paths=tuple(map(str, data["paths"])), digests=dict(data["outputs"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def seal_holds(layout: OutputLayout, key: str, outputs: Iterable[Path]) -> bool:
     """Whether the outputs are exactly what the step keyed `key` left; unreadable or absent seals do not hold."""
-    try:
-        sealed = json.loads(seal_file(layout, key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    current = output_digests(outputs)
-    return isinstance(sealed, dict) and sealed.get("outputs") == current and None not in current.values()
+    seal = read_seal(seal_file(layout, key))
+    expected = tuple(_relative(layout, p) for p in outputs)
+    return seal is not None and seal.key == key and seal.paths == expected and seal.holds(layout)
 
 
 def break_seal(layout: OutputLayout, key: str) -> None:
