@@ -16,8 +16,12 @@ from jointcampaign.pipeline.lock import campaign_lock
 
 
 def doctor_command(
-    out: Annotated[Path, typer.Argument(help="An output folder (the --out of `run`), or one campaign's folder in it.")],
-    fix: Annotated[bool, typer.Option("--fix", help="Remove what is reported (never a bundle a partner downloads).")] = False,
+    out: Annotated[
+        Path, typer.Argument(help="An output folder (the --out of `run`), or one campaign's folder in it.")
+    ],
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Remove what is reported (never a bundle a partner downloads).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON for scripts.")] = False,
 ) -> None:
     """Check the work folder against the cache records: what a rerun reuses, what is stale or orphaned.
@@ -38,7 +42,9 @@ def doctor_command(
         raise typer.Exit(EXIT_BAD_INPUT)
     layouts = campaign_layouts(out)
     if not layouts:
-        err_console.print(f"[bold red]Not an output folder:[/] {escape(str(out))} holds no campaign's .work folder")
+        err_console.print(
+            f"[bold red]Not an output folder:[/] {escape(str(out))} holds no campaign's .work folder"
+        )
         err_console.print("    fix: pass the folder given to `jointcampaign run --out`, after a run")
         raise typer.Exit(EXIT_BAD_INPUT)
     checkups: list[Checkup] = []
@@ -77,7 +83,9 @@ def _print(checkup: Checkup, removed: int | None) -> None:
     if checkup.healthy:
         console.print(f"[green]✓ {name}[/]: {checkup.reusable} cached step(s), all reusable; nothing stale")
         return
-    console.print(f"[bold]{name}[/]: {checkup.reusable} reusable cached step(s), {len(checkup.findings)} finding(s)")
+    console.print(
+        f"[bold]{name}[/]: {checkup.reusable} reusable cached step(s), {len(checkup.findings)} finding(s)"
+    )
     for finding in checkup.findings:
         shown = escape(str(finding.path.relative_to(checkup.layout.campaign_dir)))
         console.print(f"  [yellow]{finding.kind}[/] {shown}: {escape(finding.detail)}", highlight=False)

@@ -10,6 +10,7 @@ processes sent SIGKILL as a process group.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -77,7 +78,9 @@ def damage_video(c: Campaign, rng: random.Random) -> str:
 
 
 def damage_subtitles(c: Campaign, rng: random.Random) -> str:
-    c.remember("video/main.srt").write_text("1\n00:00:05,000 --> 00:00:01,000\n\n\nnot a cue\n", encoding="utf-8")
+    c.remember("video/main.srt").write_text(
+        "1\n00:00:05,000 --> 00:00:01,000\n\n\nnot a cue\n", encoding="utf-8"
+    )
     return "subtitles broken"
 
 
@@ -133,7 +136,9 @@ EDITS: list[Callable[[Campaign, random.Random], str]] = [edit_review, edit_offer
 def bundles(out: Path) -> dict[str, str]:
     """Every file of every bag and zip of the campaign, by path and sha256."""
     root = out / SLUG
-    files = [p for p in root.glob("*/**/*") if p.is_file() and not p.relative_to(root).parts[0].startswith(".")]
+    files = [
+        p for p in root.glob("*/**/*") if p.is_file() and not p.relative_to(root).parts[0].startswith(".")
+    ]
     files += list(root.glob("*.zip"))
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
 
@@ -223,12 +228,16 @@ class Checker:
             assert bundles(out) == before, history
             return
         now = bundles(out)
-        differing = sorted(name for name in now.keys() | cold_files.keys() if now.get(name) != cold_files.get(name))
+        differing = sorted(
+            name for name in now.keys() | cold_files.keys() if now.get(name) != cold_files.get(name)
+        )
         assert not differing, (history, differing)
         assert temp_leftovers(out) == [], history
 
 
-def test_the_issue_sequence_damaged_then_restored_video(api_url: str, campaign_copy: Path, tmp_path: Path) -> None:
+def test_the_issue_sequence_damaged_then_restored_video(
+    api_url: str, campaign_copy: Path, tmp_path: Path
+) -> None:
     campaign = Campaign(campaign_copy)
     checker = Checker(campaign, tmp_path)
     out = tmp_path / "out"
@@ -239,6 +248,27 @@ def test_the_issue_sequence_damaged_then_restored_video(api_url: str, campaign_c
     checker.rerun_equals_cold(out, ["good run", "video truncated", "restored"])
     videos = [name for name in bundles(out) if name.endswith(".mp4")]
     assert len(videos) == 3  # es for both partners, vi for the café's bag
+
+    # The doctor sees the failed step's stored results (never reused) and, with --fix, removes them;
+    # the cache still holds every step, so the next run makes nothing again and ships the same bundles.
+    from typer.testing import CliRunner
+
+    from jointcampaign.cli import app
+
+    shipped = bundles(out)
+    found = CliRunner().invoke(app, ["doctor", str(out), "--json"])
+    assert found.exit_code == 1, found.output
+    kinds = {item["kind"] for item in json.loads(found.output)[0]["findings"]}
+    assert "failed-record" in kinds and kinds <= {"failed-record", "unclaimed-output"}, kinds
+    assert CliRunner().invoke(app, ["doctor", str(out), "--fix"]).exit_code == 0
+    healthy = CliRunner().invoke(app, ["doctor", str(out)])
+    assert healthy.exit_code == 0 and "nothing stale" in healthy.output, healthy.output
+    from flows.localize_campaign import localize_campaign
+
+    again = localize_campaign(campaign_dir=campaign.folder, out_dir=out, languages=LANGUAGES)
+    assert again.rebuilt == [] and bundles(out) == shipped  # type: ignore[attr-defined]
+    fresh = localize_campaign(campaign_dir=campaign.folder, out_dir=out, languages=LANGUAGES, fresh=True)
+    assert len(fresh.rebuilt) == 9 and bundles(out) == shipped  # type: ignore[attr-defined]
 
 
 def plan_sequence(rng: random.Random, index: int) -> list[str]:

@@ -69,7 +69,8 @@ def examine(layout: OutputLayout) -> Checkup:
             if path.name.removesuffix(SEAL_SUFFIX) not in kept:
                 findings.append(Finding("orphan-seal", path, "a seal whose cache record is gone", (path,)))
     findings += [
-        Finding("temp-file", path, "left by a run that did not finish", (path,)) for path in find_leftovers(layout)
+        Finding("temp-file", path, "left by a run that did not finish", (path,))
+        for path in find_leftovers(layout)
     ]
     findings += _unclaimed_outputs(layout, holding, {f.path for f in findings})
     return Checkup(layout, len(holding), tuple(findings))
@@ -82,7 +83,9 @@ def cache_records(layout: OutputLayout) -> list[Path]:
 
 def _judge_record(layout: OutputLayout, record: Path) -> tuple[Finding | None, Seal | None]:
     if _FAILED.match(record.name):
-        return Finding("failed-record", record, "the stored result of a failed step (never reused)", (record,)), None
+        return Finding(
+            "failed-record", record, "the stored result of a failed step (never reused)", (record,)
+        ), None
     if not _KEYED.match(record.name):
         return None, None  # not a record of ours: leave it be
     sealed_at = seal_file(layout, record.name)
@@ -106,7 +109,9 @@ def _first_change(layout: OutputLayout, seal: Seal) -> str:
 
 
 def _unclaimed_outputs(layout: OutputLayout, holding: Iterable[Seal], reported: set[Path]) -> list[Finding]:
-    claimed = {layout.campaign_dir / name for seal in holding for name in seal.digests if not name.endswith("/")}
+    claimed = {
+        layout.campaign_dir / name for seal in holding for name in seal.digests if not name.endswith("/")
+    }
     found = []
     for folder in (layout.work_dir / name for name in _STEP_OUTPUTS):
         if not folder.is_dir():

@@ -65,7 +65,11 @@ def output_digests(layout: OutputLayout, outputs: Iterable[Path]) -> dict[str, s
 def write_seal(layout: OutputLayout, key: str, outputs: Iterable[Path]) -> Path:
     """Record what the step that just finished under `key` left at its output paths."""
     listed = list(outputs)
-    seal = {"key": key, "paths": [_relative(layout, p) for p in listed], "outputs": output_digests(layout, listed)}
+    seal = {
+        "key": key,
+        "paths": [_relative(layout, p) for p in listed],
+        "outputs": output_digests(layout, listed),
+    }
     path = seal_file(layout, key)
     write_text_atomic(path, json.dumps(seal, indent=1, sort_keys=True) + "\n")
     return path
