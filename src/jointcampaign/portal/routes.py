@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -9,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
+from jointcampaign.metrics.useragent import ua_class
 from jointcampaign.portal.auth import NotSignedIn, clear_session, client_of, deny, require_grant, set_session
 from jointcampaign.portal.catalog import Bundle
 from jointcampaign.portal.files import file_response
@@ -55,6 +57,23 @@ def stylesheet() -> Response:
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
     return Response(status_code=204)
+
+
+@router.api_route("/r/{link_id}", methods=["GET", "HEAD"], include_in_schema=False)
+def tracked_redirect(link_id: str, request: Request) -> Response:
+    """A QR scan or link click: count it (time, link, browser class; no IP) and send it on (302).
+
+    Only ids the pipeline published are known; anything else, including URLs, is a 404.
+    """
+    portal = _portal(request)
+    target = portal.links.resolve(link_id)
+    if target is None:
+        raise HTTPException(status_code=404, detail="not found")
+    if request.method == "GET":  # link previews probe with HEAD: they are not visitors
+        portal.metrics.record_click(
+            target.campaign, target.link.id, ua_class(request.headers.get("user-agent")), time.time()
+        )
+    return RedirectResponse(target.link.url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/t/{token}")
