@@ -63,4 +63,5 @@ def redirect_url(portal_url: str, link: str) -> str:
 
 
 def content_tag(language: str, cut: str, placement: str) -> str:
-    return f"{language}-{cut.replace(':', 'x')}-{placement}"
+    """utm_content: "es-16x9" for an end card of the 16:9 cut, "es-post" for a link in a post."""
+    return f"{language}-{cut.replace(':', 'x')}" if placement == "end-card" else f"{language}-{placement}"

@@ -13,6 +13,7 @@ from jointcampaign.metrics.store import Click, Redemption
 State = Literal["met", "on track", "behind", "not measured"]
 # link previews and scanners open links too; they are kept in the table but never counted
 UNCOUNTED_CLASSES = frozenset({"bot"})
+BY_LANGUAGE, BY_PLACEMENT = "clicks-by-language.svg", "clicks-by-placement.svg"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,14 @@ class KpiReport:
         mine = [k for k in self.kpis if k.owner == partner or k.shared]
         return KpiReport(self.campaign, self.title, self.today, self.start, self.end, self.behind_by_percent,
                          self.partners, mine, self.referrals, self.balance)  # fmt: skip
+
+    def plot_files(self) -> list[tuple[str, str]]:
+        """(file name, description) of this report's plots, in the order they are shown."""
+        files = [(f"kpi-{k.index + 1}.svg", f"{k.metric}: so far, against the pace to {k.target:g}")
+                 for k in self.kpis if k.value is not None]  # fmt: skip
+        if any(k.measured_by == "link_clicks" for k in self.kpis):
+            files += [(BY_LANGUAGE, "Clicks by language"), (BY_PLACEMENT, "Clicks by placement")]
+        return files
 
     def falling_behind(self) -> list[KpiStatus]:
         """KPIs further below the expected pace than the campaign's threshold."""

@@ -210,6 +210,7 @@ def cut_fingerprint(
         .file("video", plan.loaded.folder / video.source)
         .file("subtitles", subtitles.srt)
         .value("end_card", subtitles.end_cards.get(partner))
+        .value("portal_url", plan.portal_url)  # the end card's QR code encodes it
         # The DRAFT mark is burned in while a string needs review: reviewing it must re-render the cut.
         .value("draft", subtitles.draft_for(partner))
     )
@@ -259,6 +260,9 @@ def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fing
         .value("sources", inputs_digest(plan.loaded))
         .value("blockers", [b.as_dict() for b in plan.blockers])
         .value("failures", [f.as_dict() for f in failures])
+        # the brief and the plots show the KPIs so far: new clicks or redemptions rebuild the bundle
+        .value("kpis", plan.kpis.for_partner(partner).as_dict() if plan.kpis else None)
+        .value("portal_url", plan.portal_url)
     )
     hasher.value("held", sorted(outcome.held))
     for copy in sorted((c for c in outcome.copies if c.language in languages), key=lambda c: c.language):

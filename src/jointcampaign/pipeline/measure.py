@@ -32,15 +32,19 @@ def tracked_links(loaded: LoadedCampaign) -> list[TrackedLink]:
     links = []
     for referrer in campaign.partner_ids:
         destination = destination_of(loaded, referrer)
-        base = campaign.partner(destination).link_base
         for language in campaign.languages_for(referrer):
             places = [(aspect, "end-card") for aspect in campaign.cuts.aspects] + [(POST_CUT, "post")]
             for cut, placement in places:
                 assert placement in PLACEMENTS
-                url = utm_url(base, loaded.slug, referrer, content_tag(language, cut, placement))
+                url = _direct_url(loaded, referrer, language, cut, placement)
                 ident = link_id(loaded.slug, referrer, language, cut, placement)
                 links.append(TrackedLink(ident, referrer, destination, language, cut, placement, url))
     return links
+
+
+def _direct_url(loaded: LoadedCampaign, referrer: str, language: str, cut: str, placement: str) -> str:
+    base = loaded.campaign.partner(destination_of(loaded, referrer)).link_base
+    return utm_url(base, loaded.slug, referrer, content_tag(language, cut, placement))
 
 
 def link_for(
@@ -48,11 +52,9 @@ def link_for(
 ) -> str:
     """What a QR code or written link opens: the portal's counting redirect when one is configured,
     else the destination page with UTM parameters (counted only by the partner's own analytics)."""
-    ident = link_id(loaded.slug, referrer, language, cut, placement)
     if portal_url:
-        return redirect_url(portal_url, ident)
-    link = next(link for link in tracked_links(loaded) if link.id == ident)
-    return link.url
+        return redirect_url(portal_url, link_id(loaded.slug, referrer, language, cut, placement))
+    return _direct_url(loaded, referrer, language, cut, placement)
 
 
 def measurement_window(loaded: LoadedCampaign) -> tuple[dt.date, dt.date]:
@@ -141,3 +143,4 @@ def import_redemptions(
     parsed = read_redemptions(file, [o.code for o in loaded.campaign.offers], overrides, date_order)
     result = MetricsStore(db_path).add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
     return result, parsed.without_code
+
