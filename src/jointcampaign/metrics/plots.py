@@ -83,7 +83,14 @@ def bars_svg(title: str, counts: dict[str, int]) -> str:
         return _svg(figure)
 
 
-def report_plots(report: KpiReport) -> dict[str, str]:
+def plot_svg(report: KpiReport, file_name: str) -> str | None:
+    """One of `report.plot_files()`, drawn; None for a name the report has no plot for."""
+    if file_name not in dict(report.plot_files()):
+        return None
+    return report_plots(report, only=file_name)[file_name]
+
+
+def report_plots(report: KpiReport, only: str | None = None) -> dict[str, str]:
     """File name -> SVG for one (partner's) report: a line chart per measured KPI, clicks by language
     and by placement (over the link KPIs the report holds, so a partner sees only what it may)."""
     languages: Counter[str] = Counter()
@@ -95,6 +102,8 @@ def report_plots(report: KpiReport) -> dict[str, str]:
         charts[f"kpi-{kpi.index + 1}.svg"] = kpi
     plots: dict[str, str] = {}
     for file_name, description in report.plot_files():
+        if only is not None and file_name != only:
+            continue
         if file_name == BY_LANGUAGE:
             plots[file_name] = bars_svg(description, dict(sorted(languages.items())))
         elif file_name == BY_PLACEMENT:
