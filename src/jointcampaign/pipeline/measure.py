@@ -144,3 +144,29 @@ def import_redemptions(
     result = MetricsStore(db_path).add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
     return result, parsed.without_code
 
+
+
+SUMMARY_FILE = "kpis.json"
+
+
+def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db_path: Path, today: dt.date) -> list[Blocker]:
+    """Write OUT/<campaign>/kpis.json (every KPI, the balance, and the owners' blockers); return the blockers."""
+    import json
+
+    from jointcampaign.fileio import write_text_atomic
+
+    report = kpi_report(loaded, db_path, today)
+    blockers = kpi_blockers(loaded, report)
+    summary = report.as_dict() | {"blockers": [b.as_dict() for b in blockers]}
+    campaign_out_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(campaign_out_dir / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return blockers
+
+
+def kpi_digest(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> str:
+    """Changes when the KPIs a brief shows change: new clicks or redemptions, or another day."""
+    import hashlib
+    import json
+
+    report = kpi_report(loaded, db_path, today)
+    return hashlib.sha256(json.dumps(report.as_dict(), sort_keys=True).encode()).hexdigest()
