@@ -78,7 +78,7 @@ def import_command(
         loaded = load_for_measuring(campaign)
         result, without_code = import_redemptions(loaded, file, _db(db), _mapping(map_ or []), dates)
     console.print(
-        f"Imported {result.added} redemption(s) from {file.name}; {result.already_imported} already imported; "
+        f"Imported {result.added} redemption(s) from {file.name}; {result.already_imported} already counted (imported before, or listed twice); "
         f"{without_code} sale(s) without a code skipped.",
         highlight=False,
         markup=False,

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 
 UA_CLASSES = ("bot", "tablet", "mobile", "desktop", "other")
-_BOT = re.compile(r"bot|crawl|spider|slurp|preview|curl|wget|python|httpx|go-http|headless", re.I)
+# crawlers, scripts, and the link-preview fetchers of social and chat apps
+_BOT = re.compile(
+    r"bot|crawl|spider|slurp|preview|externalhit|facebookcatalog|whatsapp|telegram|discord|embedly|"
+    r"curl|wget|python|httpx|go-http|headless",
+    re.I,
+)
 _TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))", re.I)
 _MOBILE = re.compile(r"mobi|iphone|ipod|android|phone|blackberry|opera mini|iemobile", re.I)
 _DESKTOP = re.compile(r"windows nt|macintosh|mac os x|x11|linux|cros", re.I)
