@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class ImportResult:
 class MetricsStore:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
+        self._local = threading.local()
         db_path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not db_path.exists()
         with self._connect() as conn:
@@ -78,7 +80,13 @@ class MetricsStore:
                 yield conn
 
     def record_click(self, campaign: str, link_id: str, ua_class: str, at: float) -> None:
-        with self._connect() as conn:
+        # the hot path: one connection per serving thread, kept open (opening one costs more than the insert)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, timeout=10, check_same_thread=True)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        with conn:
             conn.execute(
                 "INSERT INTO clicks (at, campaign, link_id, ua_class) VALUES (?, ?, ?, ?)",
                 (at, campaign, link_id, ua_class),

@@ -7,6 +7,7 @@ never from the request, so the portal cannot be made to send anyone anywhere els
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,12 @@ class Target:
 class LinkRegistry:
     """Every campaign's tracked links, re-read when a plan file changes (a new run), not per click."""
 
+    # a new run's links are live within this many seconds; between checks a click costs no disk access
+    RECHECK_S = 1.0
+
     def __init__(self, output_dir: Path) -> None:
         self.root = output_dir.resolve()
+        self._checked = float("-inf")
         self._lock = threading.Lock()
         self._plans: dict[str, tuple[int, MeasurePlan | None]] = {}
         self._targets: dict[str, Target] = {}
@@ -41,6 +46,10 @@ class LinkRegistry:
         ]
 
     def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.RECHECK_S:
+            return
+        self._checked = now
         files = self._plan_files()
         stamp = tuple((slug, path.stat().st_mtime_ns) for slug, path in files)
         if stamp == self._stamp:
