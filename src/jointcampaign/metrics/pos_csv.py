@@ -139,7 +139,11 @@ def read_redemptions(
         raise UserInputError.single(file, f"cannot read the file: {exc.strerror}",
                                     "check the path and that you may read it") from None  # fmt: skip
     text = _decode(data, file)
-    rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+    except csv.Error as exc:  # NUL bytes, a quote never closed...
+        raise UserInputError.single(file, f"is not a readable CSV file ({exc})",
+                                    "export the sales again as CSV from the till or spreadsheet") from None  # fmt: skip
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise UserInputError.single(file, "the file is empty or has no header row",
                                     "export the sales with a header row (date, code, ...)", line=1)  # fmt: skip
