@@ -286,7 +286,9 @@ def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
     campaign = loaded.campaign
     hasher = Hasher().value("code", code_version()).value("sources", inputs_digest(loaded))
     # where things live, how many threads and the desk's upload limits change no output
-    ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb")
+    # (the portal database's location neither: the nightly pass adds the KPIs it holds on its own)
+    ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb",
+               "portal_db_file")  # fmt: skip
     hasher.value("settings", asdict(settings) | dict.fromkeys(ignored))
     for language in campaign.languages:
         hasher.value(language, translation_version(settings, campaign.source_language, language))
