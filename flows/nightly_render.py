@@ -1,4 +1,5 @@
-"""Every night: render each campaign under campaigns/ whose inputs changed since its last successful run."""
+"""Every night: render each campaign under campaigns/ whose inputs (or KPIs so far) changed since its
+last successful run, and refresh each campaign's KPI summary (OUT/<campaign>/kpis.json)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from prefect.artifacts import create_table_artifact
 
 from flows.localize_campaign import RunSummary, localize_campaign, validate_task
 from flows.runners import RenderRunner
-from jointcampaign.pipeline import nightly
+from jointcampaign.pipeline import measure, nightly
 from jointcampaign.pipeline.fingerprint import campaign_fingerprint
 from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.nightly import NightlyEntry
 from jointcampaign.settings import Settings
+from jointcampaign.spec.load import LoadedCampaign
 
 DETAIL_STEPS = 6
 
@@ -57,9 +59,13 @@ def _render_if_changed(folder: Path, out_dir: Path, settings: Settings, task_run
         first = report.errors[0].render() if report.errors else "cannot be read"
         return NightlyEntry(folder.name, "failed", f"invalid ({len(report.errors)} problems): {first}")
     campaign_out = OutputLayout(out_dir, report.loaded.slug).campaign_dir
-    fingerprint = campaign_fingerprint(report.loaded, settings)
+    today = dt.date.today()
+    kpi_note = _refresh_kpis(report.loaded, campaign_out, settings, today)
+    # the briefs show the KPIs so far: new clicks or redemptions rebuild the bundles (nothing else)
+    fingerprint = campaign_fingerprint(report.loaded, settings) + ":" + measure.kpi_digest(
+        report.loaded, settings.portal_db, today)
     if nightly.last_success(campaign_out) == fingerprint:
-        return NightlyEntry(folder.name, "skipped", "unchanged since its last successful run",
+        return NightlyEntry(folder.name, "skipped", "unchanged since its last successful run" + kpi_note,
                             time.monotonic() - started)
     state = localize_campaign(campaign_dir=folder, out_dir=out_dir, task_runner=task_runner,
                               dask_address=dask_address, return_state=True)
@@ -73,4 +79,12 @@ def _render_if_changed(folder: Path, out_dir: Path, settings: Settings, task_run
     nightly.record_success(campaign_out, fingerprint, dt.datetime.now(dt.UTC))
     shown = ", ".join(summary.rebuilt[:DETAIL_STEPS]) + (" …" if len(summary.rebuilt) > DETAIL_STEPS else "")
     detail = f"rebuilt {len(summary.rebuilt)} step(s): {shown or 'none'}"
-    return NightlyEntry(folder.name, "rendered", detail, seconds)
+    return NightlyEntry(folder.name, "rendered", detail + kpi_note, seconds)
+
+
+def _refresh_kpis(loaded: LoadedCampaign, campaign_out: Path, settings: Settings, today: dt.date) -> str:
+    """Rewrite the campaign's KPI summary; a KPI behind pace is a blocker for its owner, logged here."""
+    blockers = measure.refresh_summary(loaded, campaign_out, settings.portal_db, today)
+    for blocker in blockers:
+        get_run_logger().warning("%s: blocker for %s: %s", loaded.slug, blocker.partner, blocker.message)
+    return f"; {len(blockers)} KPI blocker(s)" if blockers else ""

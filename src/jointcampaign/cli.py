@@ -47,6 +47,7 @@ def _mount_subcommands() -> None:
     """Every command group, mounted one way. A group that fails to import fails the command loudly:
     a CLI that silently lost `portal` or `review` would be worse than one that does not start."""
     from jointcampaign.cli_bundle import bundle_app
+    from jointcampaign.cli_kpis import kpis_app
     from jointcampaign.cli_models import models_app
     from jointcampaign.cli_portal import portal_app
     from jointcampaign.cli_review import review_app
@@ -59,6 +60,7 @@ def _mount_subcommands() -> None:
         (portal_app, "portal", "Serve bundles to partners; manage their links."),
         (subtitles_app, "subtitles", "Check and translate subtitle files."),
         (review_app, "review", "Export translations for human review; import fixes."),
+        (kpis_app, "kpis", "Import code redemptions; show each partner's KPIs against target."),
     ):
         app.add_typer(group, name=name, help=text)
     register_commands(app)  # `submit` and `status` are top-level commands, not a group

@@ -40,6 +40,11 @@ class Settings:
     # the campaign desk's upload limits (JOINTCAMPAIGN_UPLOAD_MAX_FILE_MB, ..._SUBMISSION_MB)
     upload_max_file_mb: int = 200
     upload_max_submission_mb: int = 500
+    # JOINTCAMPAIGN_PORTAL_URL, e.g. https://portal.example.org: end-card QR codes and tracked links then
+    # open its counting redirect /r/<id> instead of the partner's page directly
+    portal_url: str | None = None
+    # JOINTCAMPAIGN_PORTAL_DB: the portal's SQLite file (tokens, audit, clicks, redemptions)
+    portal_db_file: Path | None = None
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -51,6 +56,10 @@ class Settings:
     def models_dir(self) -> Path:
         """Installed .argosmodel packages (argostranslate's packages dir)."""
         return self.home / "models"
+
+    @property
+    def portal_db(self) -> Path:
+        return self.portal_db_file if self.portal_db_file is not None else self.home / "portal.sqlite3"
 
     @property
     def cache_dir(self) -> Path:
@@ -80,7 +89,11 @@ class Settings:
             settings = replace(settings, video_preset=preset)
         if index_url := env.get(ENV_PREFIX + "MODEL_INDEX_URL"):
             settings = replace(settings, model_index_url=index_url)
-        return replace(settings, engines=_engines(env), fallback_engine=_fallback(env))
+        if db := env.get(ENV_PREFIX + "PORTAL_DB"):
+            settings = replace(settings, portal_db_file=Path(db).expanduser())
+        return replace(
+            settings, engines=_engines(env), fallback_engine=_fallback(env), portal_url=_portal_url(env)
+        )
 
     @classmethod
     def for_process(cls) -> Settings:
@@ -148,3 +161,22 @@ def _fallback(env: dict[str, str]) -> str | None:
             f"set it to one of {', '.join(ENGINES)}, or unset it",
         )
     return value
+
+
+def _portal_url(env: dict[str, str]) -> str | None:
+    from urllib.parse import urlsplit
+
+    from jointcampaign.errors import UserInputError
+
+    name = ENV_PREFIX + "PORTAL_URL"
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UserInputError.single(
+            None,
+            f"environment variable {name}={value!r} is not the base address of a portal",
+            "set it to the address partners open, such as https://portal.example.org, or unset it",
+        )
+    return value.rstrip("/")

@@ -43,6 +43,7 @@ DESK_POLICY = (
 STATIC_FILES = {"desk.js": "text/javascript; charset=utf-8", "desk.css": "text/css; charset=utf-8"}
 BUNDLE_DOCUMENTS = {"brief.html", "qc.html"}
 RETRYABLE = {FAILED, PARTIAL}
+REDEMPTIONS_MAX_BYTES = 5 * 1024 * 1024  # a year of a small shop's sales is far less
 
 desk_router = APIRouter(prefix="/desk")
 LeadDep = Annotated[LeadGrant, Depends(require_lead)]
@@ -312,13 +313,69 @@ def _campaign_or_404(grant: LeadGrant, slug: str) -> None:
 
 @desk_router.get("/campaigns/{slug}", response_class=HTMLResponse)
 def history(slug: str, request: Request, grant: LeadDep) -> HTMLResponse:
-    desk = desk_for(request)
     _campaign_or_404(grant, slug)
+    return _history_page(desk_for(request), grant, slug)
+
+
+def _history_page(
+    desk: Desk, grant: LeadGrant, slug: str, status: int = 200, imported: str | None = None,
+    problems: list[str] | None = None,
+) -> HTMLResponse:  # fmt: skip
     rows = [
         {"submission": s, "url": run_url(s), "when": when(s.submitted_at)}
         for s in desk.submissions.for_campaign(slug)
     ]
-    return desk_page("desk_history.html", lead=grant.lead, slug=slug, rows=rows)
+    return desk_page("desk_history.html", status, lead=grant.lead, slug=slug, rows=rows, imported=imported,
+                     import_problems=problems or [])  # fmt: skip
+
+
+@desk_router.post("/campaigns/{slug}/redemptions", response_class=HTMLResponse)
+async def import_redemptions(slug: str, request: Request, grant: LeadDep) -> HTMLResponse:
+    """A till's CSV export, counted like `jointcampaign kpis import` against the latest submitted spec."""
+    desk = desk_for(request)
+    _campaign_or_404(grant, slug)
+    latest = desk.submissions.for_campaign(slug, limit=1)
+    if not latest:
+        return _history_page(desk, grant, slug, 409, problems=["Submit the campaign first: its offer codes "
+                                                               "come from the submitted campaign.yaml."])  # fmt: skip
+    if int(request.headers.get("content-length") or 0) > REDEMPTIONS_MAX_BYTES:
+        return _history_page(desk, grant, slug, 413, problems=["The export is over 5 MB: split it by month."])
+    form = await request.form(max_files=1, max_fields=4)
+    upload, order = form.get("file"), str(form.get("dates") or "") or None
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return _history_page(desk, grant, slug, 422, problems=["Choose the CSV file exported from the till."])
+    data = await upload.read(REDEMPTIONS_MAX_BYTES + 1)
+    if len(data) > REDEMPTIONS_MAX_BYTES:
+        return _history_page(desk, grant, slug, 413, problems=["The export is over 5 MB: split it by month."])
+    outcome = await run_in_threadpool(
+        _import_export, latest[0].campaign_dir, Path(upload.filename).name, data, order,
+        request.app.state.portal.metrics.db_path,
+    )  # fmt: skip
+    if isinstance(outcome, list):
+        return _history_page(desk, grant, slug, 422, problems=outcome)
+    request.app.state.portal.audit.record(None, "desk-redemptions", campaign=slug, path=f"lead:{grant.lead}",
+                                          status=200, client=client_of(request))  # fmt: skip
+    return _history_page(desk, grant, slug, imported=outcome)
+
+
+def _import_export(campaign_dir: Path, name: str, data: bytes, order: str | None, db_path: Path) -> str | list[str]:
+    """The import's summary line, or every problem (then nothing was stored)."""
+    import tempfile
+
+    from jointcampaign.errors import UserInputError
+    from jointcampaign.pipeline.measure import import_redemptions, load_for_measuring
+
+    with tempfile.TemporaryDirectory(prefix="jointcampaign-redemptions-") as scratch:
+        path = Path(scratch) / (name or "export.csv")
+        path.write_bytes(data)
+        try:
+            if order not in (None, "dmy", "mdy"):
+                raise UserInputError.single(path, f"dates {order!r} is not dmy or mdy", "choose day first or month first")
+            result, without_code = import_redemptions(load_for_measuring(campaign_dir), path, db_path, {}, order)
+        except UserInputError as exc:
+            return [f"{p.location().replace(scratch + '/', '')}: {p.message} (fix: {p.fix})" for p in exc.problems]
+    return (f"Imported {result.added} redemption(s) from {name}; {result.already_imported} already counted; "
+            f"{without_code} sale(s) without a code skipped.")  # fmt: skip
 
 
 @desk_router.get("/campaigns/{slug}/diff", response_class=HTMLResponse)

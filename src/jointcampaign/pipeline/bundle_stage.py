@@ -12,10 +12,12 @@ from pathlib import Path
 
 from jointcampaign import __version__
 from jointcampaign.fileio import sha256_tree, write_text_atomic
-from jointcampaign.pipeline.documents.brief import render_brief
+from jointcampaign.metrics.summary import KpiReport
+from jointcampaign.pipeline.documents.brief import PLOTS_DIR, render_brief
 from jointcampaign.pipeline.documents.qc import render_qc
 from jointcampaign.pipeline.documents.translation import review_blockers, translation_review
 from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
+from jointcampaign.pipeline.measure import kpi_blockers
 from jointcampaign.pipeline.results import RunOutcome
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
@@ -60,8 +62,12 @@ def stage_payload(
     outcome: RunOutcome,
     blockers: list[Blocker],
     today: dt.date,
+    *,
+    kpis: KpiReport | None = None,
 ) -> Path:
-    """The partner's payload folder: only `languages` (the languages its bundle holds)."""
+    """The partner's payload folder: only `languages` (the languages its bundle holds).
+
+    With `kpis`, the partner's own and shared KPIs go into the brief, with their plots in kpis/."""
     payload = layout.payload_dir(partner)
     shutil.rmtree(payload, ignore_errors=True)
     payload.mkdir(parents=True)
@@ -92,7 +98,17 @@ def stage_payload(
     title = loaded.campaign.title
     reviews = translation_review(loaded, outcome, partner, languages)
     everything = [*blockers, *review_blockers(loaded, reviews)]
-    write_text_atomic(payload / "brief.html", render_brief(loaded, partner, everything, today, reviews))
+    results = None
+    if kpis is not None:
+        from jointcampaign.metrics.plots import report_plots  # matplotlib: only when there is a plot to draw
+
+        everything += kpi_blockers(loaded, kpis)
+        results = kpis.for_partner(partner)
+        for file_name, svg in report_plots(results).items():
+            write_text_atomic(payload / PLOTS_DIR / file_name, svg)
+    write_text_atomic(
+        payload / "brief.html", render_brief(loaded, partner, everything, today, reviews, results=results)
+    )
     write_text_atomic(
         payload / "qc.html", render_qc(title, name, partner, languages, outcome, everything, reviews)
     )

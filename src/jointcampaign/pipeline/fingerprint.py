@@ -213,6 +213,7 @@ def cut_fingerprint(
         .file("video", plan.loaded.folder / video.source)
         .file("subtitles", subtitles.srt)
         .value("end_card", subtitles.end_cards.get(partner))
+        .value("portal_url", plan.portal_url)  # the end card's QR code encodes it
         # The DRAFT mark is burned in while a string needs review: reviewing it must re-render the cut.
         .value("draft", subtitles.draft_for(partner))
     )
@@ -262,6 +263,9 @@ def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fing
         .value("sources", inputs_digest(plan.loaded))
         .value("blockers", [b.as_dict() for b in plan.blockers])
         .value("failures", [f.as_dict() for f in failures])
+        # the brief and the plots show the KPIs so far: new clicks or redemptions rebuild the bundle
+        .value("kpis", plan.kpis.for_partner(partner).as_dict() if plan.kpis else None)
+        .value("portal_url", plan.portal_url)
     )
     hasher.value("held", sorted(outcome.held))
     for copy in sorted((c for c in outcome.copies if c.language in languages), key=lambda c: c.language):
@@ -285,7 +289,9 @@ def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
     campaign = loaded.campaign
     hasher = Hasher().value("code", code_version()).value("sources", inputs_digest(loaded))
     # where things live, how many threads and the desk's upload limits change no output
-    ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb")
+    # (the portal database's location neither: the nightly pass adds the KPIs it holds on its own)
+    ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb",
+               "portal_db_file")  # fmt: skip
     hasher.value("settings", asdict(settings) | dict.fromkeys(ignored))
     for language in campaign.languages:
         hasher.value(language, translation_version(settings, campaign.source_language, language))

@@ -7,7 +7,7 @@ tagged with the café as the referral source.
 
 from __future__ import annotations
 
-from jointcampaign.pipeline.documents.links import tracked_link
+from jointcampaign.pipeline.measure import link_for
 from jointcampaign.render.request import DEFAULT_END_CARD_S, EndCard
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.spec.models import Offer
@@ -61,16 +61,19 @@ def end_card_for(
     offer_text: str | None,
     *,
     seconds: float = DEFAULT_END_CARD_S,
+    portal_url: str | None = None,
 ) -> EndCard:
-    """The card for one cut; `offer_text` None falls back to the source-language sentence."""
+    """The card for one cut; `offer_text` None falls back to the source-language sentence.
+
+    With a portal URL the QR code opens the portal's counting redirect for this partner, language
+    and cut; without one it opens the destination's page directly (with UTM parameters)."""
     offer = audience_offer(loaded, partner)
-    destination = loaded.campaign.partner(offer.honoured_by if offer else partner)
     colours = loaded.brand_kits[partner].kit.colours
     return EndCard(
         seconds=seconds,
         offer=offer_text if offer_text is not None else offer_line(loaded, partner),
         code=offer.code if offer else None,
-        link=tracked_link(destination.link_base, loaded.slug, partner, language, aspect),
+        link=link_for(loaded, partner, language, aspect, "end-card", portal_url),
         background=colours.primary,
         accent=colours.secondary,
     )

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jointcampaign.errors import Problem, UserInputError
+from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, stage_payload
 from jointcampaign.pipeline.copy_stage import translate_copy_piece
 from jointcampaign.pipeline.layout import OutputLayout
@@ -37,6 +38,9 @@ class RunPlan:
     languages: list[str]  # what this run makes: languages some partner's bundle holds
     blockers: list[Blocker] = field(default_factory=list)
     today: dt.date = field(default_factory=dt.date.today)
+    # issue 19: where end-card QR codes point (the portal's counting redirect), and the KPIs so far
+    portal_url: str | None = None
+    kpis: KpiReport | None = None
 
     @property
     def source_language(self) -> str:
@@ -75,6 +79,17 @@ class RunPlan:
 
     def videos(self) -> list[Deliverable]:
         return [d for d in self.loaded.campaign.deliverables if d.kind == "video" and self._supplied(d)]
+
+
+def attach_measurement(plan: RunPlan, settings: Settings) -> None:
+    """Give a run its tracked-link target (the portal, when configured) and the KPIs so far, and
+    publish the campaign's links where the portal reads them (OUT/<campaign>/measure.json)."""
+    from jointcampaign.pipeline.measure import kpi_report, publish_plan
+
+    plan.portal_url = settings.portal_url
+    plan.kpis = kpi_report(plan.loaded, settings.portal_db, plan.today)
+    plan.layout.campaign_dir.mkdir(parents=True, exist_ok=True)
+    publish_plan(plan.loaded, plan.layout.campaign_dir)
 
 
 def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | None = None) -> RunPlan:
@@ -247,7 +262,9 @@ def render_language_cuts(
             crf=settings.video_crf,
             threads=settings.threads,
             focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
-            end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
+            end_card=end_card_for(
+                plan.loaded, partner, language, aspect, end_card_text, portal_url=plan.portal_url
+            ),
             draft_mark=DRAFT_MARK if subtitles.draft_for(partner) else None,
         )
 
@@ -284,7 +301,8 @@ def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> Pa
     from jointcampaign.bundle.bag import BagInfo, build_bundle, read_payload_manifest
 
     payload = stage_payload(
-        plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today
+        plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today,
+        kpis=plan.kpis,
     )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)

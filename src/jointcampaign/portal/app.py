@@ -10,9 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from jointcampaign.metrics.store import MetricsStore
 from jointcampaign.portal.audit import AuditLog
 from jointcampaign.portal.catalog import Catalog
 from jointcampaign.portal.pages import Pages
+from jointcampaign.portal.redirects import LinkRegistry
 from jointcampaign.portal.routes import router
 from jointcampaign.portal.state import Portal
 from jointcampaign.portal.tokens import TokenStore
@@ -35,7 +37,14 @@ def create_app(output_dir: Path, db_path: Path) -> FastAPI:
     The campaign desk for leads is an edge above this library: jointcampaign.desk.app mounts it.
     """
     app = FastAPI(title="jointcampaign partner portal", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.portal = Portal(TokenStore(db_path), AuditLog(db_path), Catalog(output_dir), Pages())
+    app.state.portal = Portal(
+        TokenStore(db_path),
+        AuditLog(db_path),
+        Catalog(output_dir),
+        Pages(),
+        LinkRegistry(output_dir),
+        MetricsStore(db_path),
+    )
     app.include_router(router)
 
     @app.middleware("http")

@@ -1,4 +1,5 @@
-"""Keep tokens out of logs: sign-in links carry one in their path, so access-log lines are redacted."""
+"""Keep tokens and clickers out of logs: sign-in links carry a token in their path, so access-log
+lines are redacted; for tracked-link redirects (/r/<id>) the client address is dropped too."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 SIGN_IN_PATH = re.compile(r"/t/[^/?#\s\"]+")
 REDACTED = "/t/[redacted]"
+REDIRECT_PREFIX = "/r/"
 
 
 def redact(text: str) -> str:
@@ -22,7 +24,10 @@ class RedactTokens(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+            args = [redact(arg) if isinstance(arg, str) else arg for arg in record.args]
+            if len(args) == 5 and isinstance(args[2], str) and args[2].startswith(REDIRECT_PREFIX):
+                args[0] = "-"  # who clicked a tracked link is not recorded anywhere, logs included
+            record.args = tuple(args)
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         return True

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.portal.catalog import Bundle, PayloadFile
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -122,7 +123,9 @@ class Pages:
     def campaigns(self, partner_name: str | None, bundles: list[Bundle]) -> str:
         return self.render("campaigns.html", partner_name=partner_name, bundles=bundles)
 
-    def campaign(self, bundle: Bundle, zip_info: tuple[Path, str] | None) -> str:
+    def campaign(
+        self, bundle: Bundle, zip_info: tuple[Path, str] | None, results: KpiReport | None = None
+    ) -> str:
         posters = [rel for rel in sorted(bundle.files) if rel.startswith("posters/")]
         documents = [
             (rel, label) for rel, label in (("brief.html", "Campaign brief"), ("qc.html", "QC report"))
@@ -143,6 +146,11 @@ class Pages:
             zip_size=human_size(zip_info[0].stat().st_size) if zip_info else None,
             zip_sha256=zip_info[1] if zip_info else None,
             blockers=[b for b in bundle.manifest.get("blockers", []) if isinstance(b, dict)],
+            results=results,
+            plots=[
+                (f"/campaigns/{quote(bundle.slug)}/kpis/{quote(name)}", text)
+                for name, text in (results.plot_files() if results else [])
+            ],
         )
 
     def error(self, status: int, title: str, message: str, partner_name: str | None = None) -> str:

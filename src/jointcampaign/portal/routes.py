@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -9,6 +11,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
+from jointcampaign.metrics.summary import KpiReport, summarize
+from jointcampaign.metrics.useragent import ua_class
 from jointcampaign.portal.auth import NotSignedIn, clear_session, client_of, deny, require_grant, set_session
 from jointcampaign.portal.catalog import Bundle
 from jointcampaign.portal.files import file_response
@@ -57,6 +61,23 @@ def favicon() -> Response:
     return Response(status_code=204)
 
 
+@router.api_route("/r/{link_id}", methods=["GET", "HEAD"], include_in_schema=False)
+def tracked_redirect(link_id: str, request: Request) -> Response:
+    """A QR scan or link click: count it (time, link, browser class; no IP) and send it on (302).
+
+    Only ids the pipeline published are known; anything else, including URLs, is a 404.
+    """
+    portal = _portal(request)
+    target = portal.links.resolve(link_id)
+    if target is None:
+        raise HTTPException(status_code=404, detail="not found")
+    if request.method == "GET":  # link previews probe with HEAD: they are not visitors
+        portal.metrics.record_click(
+            target.campaign, target.link.id, ua_class(request.headers.get("user-agent")), time.time()
+        )
+    return RedirectResponse(target.link.url, status_code=302, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/t/{token}")
 def sign_in(token: str, request: Request) -> Response:
     """Open a personal link: remember the token in an HttpOnly cookie and continue without it in the URL."""
@@ -92,7 +113,31 @@ def campaign(slug: str, request: Request, grant: GrantDep) -> HTMLResponse:
     portal = _portal(request)
     bundle = _bundle_or_404(request, grant, slug)
     portal.audit.record(grant, "view", campaign=slug, path=f"/campaigns/{slug}", client=client_of(request))
-    return HTMLResponse(portal.pages.campaign(bundle, portal.catalog.zip_file(bundle)))
+    results = _results(request, grant, slug)
+    return HTMLResponse(portal.pages.campaign(bundle, portal.catalog.zip_file(bundle), results))
+
+
+@router.get("/campaigns/{slug}/kpis/{name}")
+def kpi_plot(slug: str, name: str, request: Request, grant: GrantDep) -> Response:
+    """A plot of the partner's own or shared KPIs, drawn from the live counts."""
+    from jointcampaign.metrics.plots import plot_svg
+
+    _bundle_or_404(request, grant, slug)
+    results = _results(request, grant, slug)
+    svg = plot_svg(results, name) if results is not None else None
+    if svg is None:
+        raise HTTPException(status_code=404, detail="not found")
+    return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": DOCUMENT_POLICY})
+
+
+def _results(request: Request, grant: Grant, slug: str) -> KpiReport | None:
+    """What the grant's partner may see of the campaign's KPIs today: its own and the shared ones."""
+    portal = _portal(request)
+    plan = portal.links.plan(slug)
+    if plan is None or grant.partner not in plan.partners:
+        return None
+    report = summarize(plan, portal.metrics.clicks(slug), portal.metrics.redemptions(slug), dt.date.today())
+    return report.for_partner(grant.partner)
 
 
 @router.api_route("/campaigns/{slug}/bundle.zip", methods=["GET", "HEAD"])

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jointcampaign.metrics.store import MetricsStore
 from jointcampaign.portal.audit import AuditLog
 from jointcampaign.portal.catalog import Catalog
 from jointcampaign.portal.pages import Pages
+from jointcampaign.portal.redirects import LinkRegistry
 from jointcampaign.portal.tokens import TokenStore
 
 
@@ -16,3 +18,5 @@ class Portal:
     audit: AuditLog
     catalog: Catalog
     pages: Pages
+    links: LinkRegistry
+    metrics: MetricsStore

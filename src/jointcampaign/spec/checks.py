@@ -139,6 +139,14 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 f"set link to one of: {known_list}",
             )
 
+    window = campaign.measurement
+    if window.start and window.end and window.start > window.end:
+        yield at(
+            ("measurement", "end"),
+            f"ends on {window.end} before it starts on {window.start}",
+            "set measurement.end on or after measurement.start",
+        )
+
     for part in ("cost", "revenue"):
         shares = getattr(campaign.split, part)
         for partner_id in shares:

@@ -95,7 +95,20 @@ class Kpi(Strict):
     owner: PartnerId
     measured_by: MeasuredBy
     code: str | None = Field(default=None, description="for code_redemptions: the offer code")
-    link: PartnerId | None = Field(default=None, description="for link_clicks: whose tracked link")
+    link: PartnerId | None = Field(
+        default=None, description="for link_clicks: the partner whose page the counted tracked links open"
+    )
+    shared: bool = Field(default=False, description="shown to every partner, not only to its owner")
+
+
+class Measurement(Strict):
+    """When the KPIs are measured, and how far behind pace counts as a blocker."""
+
+    start: dt.date | None = Field(default=None, description="first day counted; default: the last deliverable's due date")
+    end: dt.date | None = Field(default=None, description="the day targets are due; default: the last offer's expiry")
+    behind_by_percent: float = Field(
+        default=25, ge=0, le=100, description="a KPI this far below its expected pace is a blocker for its owner"
+    )
 
 
 class Split(Strict):
@@ -201,6 +214,7 @@ class Campaign(Strict):
     deliverables: list[Deliverable] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
+    measurement: Measurement = Field(default_factory=Measurement)
     split: Split
     rights: list[Right] = Field(default_factory=list)
     approvals: dict[PartnerId, Approval] = Field(default_factory=dict)

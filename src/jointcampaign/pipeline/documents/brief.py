@@ -15,9 +15,11 @@ from jointcampaign.spec.models import Approval, Campaign
 from jointcampaign.validation import Blocker
 
 if TYPE_CHECKING:
+    from jointcampaign.metrics.summary import KpiReport
     from jointcampaign.pipeline.documents.translation import LanguageReview
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
+PLOTS_DIR = "kpis"  # the bundle's folder of KPI plots, next to brief.html
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def render_brief(
     blockers: list[Blocker],
     today: dt.date,
     reviews: Mapping[str, LanguageReview] | None = None,
+    *,
+    results: KpiReport | None = None,
 ) -> str:
     campaign = loaded.campaign
     name = loaded.partner_name
@@ -147,6 +151,7 @@ def render_brief(
                 for k in campaign.kpis
             ],
         ),
+        *(results_section(results) if results is not None else []),
         "<h2>Cost and revenue split</h2>",
         table(
             ["Partner", "Cost", "Revenue"],
@@ -223,3 +228,46 @@ def _measure(loaded: LoadedCampaign, how: str, code: str | None, link: str | Non
         partner = loaded.campaign.partner(link)
         return f"clicks on {tracked_link(partner.link_base, loaded.slug, partner.id)}"
     return "reported by hand at check-ins"
+
+
+def results_section(results: KpiReport) -> list[str]:
+    """The KPIs this partner owns and the shared ones, against target and pace; who sent whom."""
+    names = results.partners
+    rows = [
+        [
+            k.metric,
+            names.get(k.owner, k.owner) + (" (shared)" if k.shared else ""),
+            "—" if k.value is None else str(k.value),
+            f"{k.target:g}",
+            f"{k.expected_by_now:g}",
+            "—" if k.needed_per_day is None else f"{k.needed_per_day:g} a day",
+            k.state,
+        ]
+        for k in results.kpis
+    ]
+    figures = [
+        f'<figure><img src="{PLOTS_DIR}/{escape(file)}" alt="{escape(text)}" width="600">'
+        f"<figcaption>{escape(text)}</figcaption></figure>"
+        for file, text in results.plot_files()
+    ]
+    return [
+        "<h2>Results so far</h2>",
+        f'<p class="muted">Counted from {results.start.isoformat()} to {results.today.isoformat()}; '
+        f"targets are due {results.end.isoformat()}. Clicks through the portal's tracked links "
+        "(bots not counted), redemptions from the tills' exports.</p>",
+        table(["Metric", "Owner", "So far", "Target", "Expected by now", "Pace needed", "State"], rows),
+        "<h3>Who sent whom</h3>",
+        table(
+            ["From the audience of", "To", "Clicks", "Redemptions"],
+            [[names[r.sender], names[r.receiver], str(r.clicks), str(r.redemptions)] for r in results.referrals],
+        ),
+        table(
+            ["Partner", "Redemptions received", "Share", "Agreed revenue share", "Gap"],
+            [
+                [names[b.partner], str(b.received_redemptions), f"{b.received_share_percent:g}%",
+                 f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points"]
+                for b in results.balance
+            ],
+        ),
+        *figures,
+    ]
