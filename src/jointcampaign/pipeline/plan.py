@@ -249,6 +249,7 @@ def render_language_cuts(
             focus=Focus(**video.focus.model_dump()) if video.focus else Focus(),
             end_card=end_card_for(plan.loaded, partner, language, aspect, end_card_text),
             draft_mark=DRAFT_MARK if subtitles.draft_for(partner) else None,
+            platforms=tuple(plan.loaded.campaign.cuts.platforms),
         )
 
     requests = [request(aspect, partner) for aspect, partner in cuts]

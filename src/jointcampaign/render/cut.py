@@ -127,7 +127,7 @@ def render_cuts(
 
 def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
     layout = cut_layout(request.aspect, request.height, logo_count=len(request.logos),
-                        language=request.language)  # fmt: skip
+                        language=request.language, platforms=request.platforms)  # fmt: skip
     matrix = matrix_name(info.color_space)
     cues = [as_cue(cue) for cue in request.cues]
     card, card_frames = None, 0

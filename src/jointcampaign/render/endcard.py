@@ -17,7 +17,8 @@ import numpy.typing as npt
 from PIL import Image
 
 from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
-from jointcampaign.render.layout import Box, CutLayout, place_logo
+from jointcampaign.render.geometry import Box
+from jointcampaign.render.layout import CutLayout, place_logo
 from jointcampaign.render.overlay import logo_image
 from jointcampaign.render.qr import min_qr_px, qr_image
 from jointcampaign.render.request import EndCard

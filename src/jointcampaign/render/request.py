@@ -77,6 +77,7 @@ class CutRequest:
     threads: int | None = None  # for this cut's encoder; None lets the renderer share the cores
     font_dirs: Sequence[Path] | None = None
     draft_mark: str | None = None  # burned into every frame when the cut's translation is not reviewed
+    platforms: tuple[str, ...] = ()  # apps whose interface every text box and logo keeps clear of
 
     @property
     def poster(self) -> Path:
