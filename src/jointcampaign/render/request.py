@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from jointcampaign.media.probe import MediaInfo
+from jointcampaign.render.geometry import Box
 
 Fit = Literal["crop", "pad"]
 DEFAULT_END_CARD_S = 3.0
@@ -89,6 +90,8 @@ class CutResult:
     path: Path
     info: MediaInfo
     poster_path: Path
+    fitting: tuple[str, ...] = ()  # subtitles that needed smaller type or a broken word to fit
+    placed: tuple[tuple[str, Box], ...] = ()  # every text box and logo drawn, for reports and tests
 
 
 def as_cue(cue: CueInput) -> tuple[float, float, str]:
