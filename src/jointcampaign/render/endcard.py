@@ -67,8 +67,50 @@ def end_card_image(
     gap = round(layout.font_px * 0.6)
     area = Box(layout.safe.x, logo_bottom + gap, layout.safe.width, layout.safe.bottom - logo_bottom - gap)
     landscape = layout.width > layout.height * 1.2
+    words, side, scale, caption, qr_column = _fit_words(card, layout, area, gap, landscape, background,
+                                                        language, font_dirs)  # fmt: skip
+    if card.link and not landscape and side < min_qr_px(card.link) and layout.width >= layout.height:
+        # A square cut whose safe area a platform shortened: words beside the code leave it room.
+        landscape = True
+        words, side, scale, caption, qr_column = _fit_words(card, layout, area, gap, landscape, background,
+                                                            language, font_dirs)  # fmt: skip
+    qr = [_Piece(_opaque(qr_image(card.link, max(side, 1))), "end card QR code")] if card.link else []
+    qr += [caption] if caption else []
+    if landscape:
+        # A QR code has a smallest readable size; on a small frame it may need more than its column.
+        rest = max(qr_column, *(piece.width for piece in qr)) if qr else 0
+        column = area.width - rest
+        if any(piece.width > column for piece in words):
+            words = _words(card, round(layout.font_px * scale), column, background, language, font_dirs)
+        # Mirrored: the QR column comes first from the left, the words take the right-hand side.
+        words_x, qr_x = (area.x + rest, area.x) if layout.mirrored else (area.x, area.x + column)
+        _stack(canvas, words, Box(words_x, area.y, column, area.height), gap, placed)
+        if qr:
+            _stack(canvas, qr, Box(qr_x, area.y, rest, area.height), gap // 2, placed)
+    else:
+        stacked = [*words, *qr]
+        if caption and _stack_height(stacked, gap) > area.height:
+            # A small frame: the QR code carries the link, so the host line is the piece to give up.
+            stacked = [piece for piece in stacked if piece is not caption]
+        _stack(canvas, stacked, area, gap, placed)
+    return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()
+
+
+def _fit_words(
+    card: EndCard,
+    layout: CutLayout,
+    area: Box,
+    gap: int,
+    landscape: bool,
+    background: RGB,
+    language: str | None,
+    font_dirs: Sequence[Path] | None,
+) -> tuple[list[_Piece], int, float, _Piece | None, int]:
+    """The words, the QR code's side, the words' scale, the link caption and the QR column's width."""
     text_width = round(area.width * 0.58) if landscape and card.link else area.width
-    caption = _caption(card, layout.font_px, area.width, background, font_dirs)
+    # Landscape: the QR code and its caption share the column beside the words, so fit them to it.
+    qr_column = area.width - round(area.width * 0.62) if landscape and card.link else area.width
+    caption = _caption(card, layout.font_px, qr_column, background, font_dirs)
     scale = 1.0
     while True:
         words = _words(card, round(layout.font_px * scale), text_width, background, language, font_dirs)
@@ -80,21 +122,8 @@ def end_card_image(
             side = min(round(area.width * 0.55), area.height - words_height - caption_height)
         # Shrink the words until the QR code gets room for modules a phone reads off a screen.
         if not card.link or side >= min_qr_px(card.link) or scale < 0.5:
-            break
+            return words, side, scale, caption, qr_column
         scale *= 0.85
-    qr = [_Piece(_opaque(qr_image(card.link, max(side, 1))), "end card QR code")] if card.link else []
-    qr += [caption] if caption else []
-    if landscape:
-        column = round(area.width * 0.62) if qr else area.width
-        rest = area.width - column
-        # Mirrored: the QR column comes first from the left, the words take the right-hand side.
-        words_x, qr_x = (area.x + rest, area.x) if layout.mirrored else (area.x, area.x + column)
-        _stack(canvas, words, Box(words_x, area.y, column, area.height), gap, placed)
-        if qr:
-            _stack(canvas, qr, Box(qr_x, area.y, rest, area.height), gap // 2, placed)
-    else:
-        _stack(canvas, [*words, *qr], area, gap, placed)
-    return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()
 
 
 def _words(
@@ -153,11 +182,15 @@ def _opaque(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return np.concatenate([rgb, np.full((*rgb.shape[:2], 1), 255, np.uint8)], axis=2)
 
 
+def _stack_height(pieces: Sequence[_Piece], gap: int) -> int:
+    return sum(piece.height for piece in pieces) + gap * max(0, len(pieces) - 1)
+
+
 def _stack(
     canvas: Image.Image, pieces: Sequence[_Piece], area: Box, gap: int, placed: list[tuple[str, Box]]
 ) -> None:
     """Pieces centred horizontally in `area`, one under another, the block centred vertically."""
-    total = sum(piece.height for piece in pieces) + gap * max(0, len(pieces) - 1)
+    total = _stack_height(pieces, gap)
     y = area.y + max(0, (area.height - total) // 2)
     for piece in pieces:
         x = area.x + (area.width - piece.width) // 2
