@@ -17,6 +17,7 @@ from jointcampaign.pipeline.documents.qc import render_qc
 from jointcampaign.pipeline.documents.translation import review_blockers, translation_review
 from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.results import RunOutcome
+from jointcampaign.pipeline.zone_frames import ZONE_DIR, cut_zone_frames
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 
@@ -92,10 +93,12 @@ def stage_payload(
     title = loaded.campaign.title
     reviews = translation_review(loaded, outcome, partner, languages)
     everything = [*blockers, *review_blockers(loaded, reviews)]
+    zones = cut_zone_frames(loaded, [c for c in outcome.cuts if c.partner == partner], payload / ZONE_DIR)
     write_text_atomic(payload / "brief.html", render_brief(loaded, partner, everything, today, reviews))
-    write_text_atomic(
-        payload / "qc.html", render_qc(title, name, partner, languages, outcome, everything, reviews)
-    )
+    zone_links = [(frame.label, frame.path.relative_to(payload).as_posix()) for frame in zones]
+    qc = render_qc(title, name, partner, languages, outcome, everything, reviews, zone_frames=zone_links,
+                   platforms=loaded.campaign.cuts.platforms)  # fmt: skip
+    write_text_atomic(payload / "qc.html", qc)
     manifest = {
         "campaign": {"slug": loaded.slug, "title": title},
         "partner": {"id": partner, "name": name},

@@ -270,7 +270,8 @@ def render_language_cuts(
         result.poster_path.replace(poster)
         outcomes.append(CutOutcome(partner=partner, language=language, aspect=aspect, path=result.path,
                                    poster=poster, probe=asdict(result.info),
-                                   draft=subtitles.draft_for(partner)))  # fmt: skip
+                                   draft=subtitles.draft_for(partner), fitting=result.fitting,
+                                   placed=result.placed))  # fmt: skip
         assert index not in failed
     if failed:
         raise CutsFailedError(
