@@ -127,4 +127,4 @@ def _source_frame(source: Path, size: tuple[int, int], focus: Focus) -> Image.Im
             "re-export the video as MP4 (H.264 video, AAC audio), check that it plays, and run again",
         )
     pixels = np.frombuffer(done.stdout[:expected], dtype=np.uint8).reshape(size[1], size[0], 3)
-    return Image.fromarray(pixels, "RGB")
+    return Image.fromarray(pixels)

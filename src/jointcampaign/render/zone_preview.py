@@ -64,6 +64,9 @@ def draw_zone_mask(
     if safe is not None:
         _dashed_rectangle(draw, safe, _BOX_COLOUR, line, dash=6 * line)
     for what, box in boxes:
+        # A dark edge outside the white one: the box reads on light and dark video alike.
+        draw.rectangle((box.x - line, box.y - line, box.right - 1 + line, box.bottom - 1 + line), outline=(0, 0, 0),
+                       width=line)  # fmt: skip
         draw.rectangle((box.x, box.y, box.right - 1, box.bottom - 1), outline=_BOX_COLOUR, width=line)
         draw.text((box.x + line, box.bottom + line), what, fill=_BOX_COLOUR, font=font, stroke_width=line,
                   stroke_fill=(0, 0, 0))  # fmt: skip
