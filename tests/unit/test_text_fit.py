@@ -62,3 +62,12 @@ def test_a_box_under_a_platforms_interface_fails_the_cut_naming_cut_platform_and
     message = str(failed.value)
     assert "cut.mp4" in message and "reels" in message and "subtitle at 1.00 s" in message
     assert low.describe() in message and "cuts.platforms" in message
+
+
+@pytest.mark.parametrize("font_px", [6, 7, 8, 9])
+def test_small_type_in_a_narrow_box_shrinks_step_by_step_and_ends(font_px: int) -> None:
+    # A 180-pixel cut's end card asks for type this small; rounding once kept it at one size forever.
+    style = SubtitleStyle(font_px=font_px, max_width=20, box_opacity=1.0, text_colour="#FFFFFF", max_lines=1)
+    fitted = fit_subtitle("CAFE10 CAFE10 CAFE10", style, language="en")
+    assert fitted.image.shape[1] <= 20 or any("broken" in note for note in fitted.adjustments)
+    assert any("shrunk" in note for note in fitted.adjustments)

@@ -140,7 +140,8 @@ def _fit_lines(
         too_wide = any(item.width > text_width for item in layouts)
         if (len(layouts) <= style.max_lines and not too_wide) or font_px <= smallest:
             break
-        font_px = max(smallest, round(font_px * 0.92))
+        # At least a pixel a step: at 6 px and under, rounding 8 % away gives the same size forever.
+        font_px = max(smallest, min(font_px - 1, round(font_px * 0.92)))
     adjustments = []
     if font_px < style.font_px:
         adjustments.append(f"type shrunk from {style.font_px} to {font_px} px to fit {style.max_width} px")
