@@ -114,19 +114,34 @@ def new(
 def validate(
     folder: Annotated[Path, typer.Argument(help="The campaign folder, e.g. campaigns/demo-cafe-florist.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")] = False,
+    frames: Annotated[
+        Path | None,
+        typer.Option("--frames", help="Also write, into this folder, one PNG per cut shape: a frame of the video "
+                     "with the layout and the platforms' buttons and captions (cuts.platforms) drawn over it."),
+    ] = None,
 ) -> None:
     """Check a campaign folder and every file it names; report ALL problems at once.
 
     Each problem names the file, the line, the field, what is wrong and how to fix it.
     Files a partner has not supplied yet are listed as blockers for that partner; they do not fail validation.
     Exit code 2 when something must be fixed.
+
+    Example: jointcampaign validate campaigns/demo-cafe-florist --frames out/frames
     """
+    settings = Settings.for_process()
+    written: list[Path] = []
     with user_errors():
-        report = validate_with_installed_models(folder, Settings.for_process())
+        report = validate_with_installed_models(folder, settings)
+        if frames is not None and report.ok and report.loaded is not None:
+            from jointcampaign.pipeline.zone_frames import source_zone_frames
+
+            written = [f.path for f in source_zone_frames(report.loaded, frames, settings.render_height)]
     if as_json:
-        console.print_json(json.dumps(_report_dict(report)))
+        console.print_json(json.dumps({**_report_dict(report), "frames": [str(path) for path in written]}))
     else:
         _print_report(report)
+        for path in written:
+            console.print(f"Safe-zone frame: {path}")
     if not report.ok:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -217,6 +232,7 @@ def _print_report(report: ValidationReport) -> None:
             # Which bundle gets which language: only these are translated and rendered for it.
             table.add_row(f"  {loaded.partner_name(partner)} gets", ", ".join(campaign.languages_for(partner)) or "—")
         table.add_row("Cuts", ", ".join(campaign.cuts.aspects))
+        table.add_row("Platforms", ", ".join(campaign.cuts.platforms) or "— (only the cuts' own margins)")
         table.add_row(
             "Offers", ", ".join(f"{o.code} ({o.discount} at {o.honoured_by})" for o in campaign.offers)
         )

@@ -70,3 +70,24 @@ def test_run_on_bad_input_exits_2_and_writes_nothing(campaign_copy: Path, tmp_pa
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_validate_draws_a_safe_zone_frame_per_aspect(campaign_copy: Path, tmp_path: Path, demo_home: Path) -> None:
+    from PIL import Image
+
+    yaml_path = campaign_copy / "campaign.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.write_text(text.replace('aspects: ["16:9"]', 'aspects: ["16:9", "9:16"]\n  platforms: [tiktok]'),
+                         encoding="utf-8")  # fmt: skip
+    frames = tmp_path / "frames"
+    env = {"JOINTCAMPAIGN_HOME": str(demo_home), "JOINTCAMPAIGN_RENDER_HEIGHT": "180"}
+    result = run_cli(["validate", str(campaign_copy), "--frames", str(frames), "--json"], cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = [Path(p) for p in json.loads(result.stdout)["frames"]]
+    assert sorted(p.name for p in written) == sorted(p.name for p in frames.iterdir()) == [
+        "safe-zones-16x9-rtl.png", "safe-zones-16x9.png", "safe-zones-9x16-rtl.png", "safe-zones-9x16.png"]
+    with Image.open(frames / "safe-zones-9x16.png") as image:
+        assert image.size == (180, 320)
+    shown = run_cli(["validate", str(campaign_copy), "--frames", str(frames)], cwd=tmp_path, env=env)
+    assert "Platforms" in shown.stdout and "tiktok" in shown.stdout
+    assert f"Safe-zone frame: {frames / 'safe-zones-9x16.png'}" in shown.stdout.replace("\n", "")

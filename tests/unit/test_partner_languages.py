@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline.plan import plan_run
@@ -96,7 +97,7 @@ def test_a_bundle_payload_holds_only_its_partners_languages(campaign_copy: Path,
         for partner in plan.partners_for(lang):
             video, poster = made / f"{partner}-{lang}.mp4", made / f"{partner}-{lang}.jpg"
             video.write_bytes(b"video")
-            poster.write_bytes(b"poster")
+            Image.new("RGB", (640, 360), (40, 110, 60)).save(poster)  # the QC report draws over it
             outcome.cuts.append(CutOutcome(partner, lang, "16:9", video, poster, probe={}))
     outcome.failures.append(StageFailure(stage="copy", message="broke", language="ar"))
     payload = stage_payload(plan.loaded, plan.layout, "corner-cafe", plan.languages_of("corner-cafe"), outcome,

@@ -19,6 +19,7 @@ from jointcampaign.pipeline.documents.translation import review_blockers, transl
 from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.measure import kpi_blockers
 from jointcampaign.pipeline.results import RunOutcome
+from jointcampaign.pipeline.zone_frames import ZONE_DIR, cut_zone_frames
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 
@@ -106,12 +107,14 @@ def stage_payload(
         results = kpis.for_partner(partner)
         for file_name, svg in report_plots(results).items():
             write_text_atomic(payload / PLOTS_DIR / file_name, svg)
+    zones = cut_zone_frames(loaded, [c for c in outcome.cuts if c.partner == partner], payload / ZONE_DIR)
     write_text_atomic(
         payload / "brief.html", render_brief(loaded, partner, everything, today, reviews, results=results)
     )
-    write_text_atomic(
-        payload / "qc.html", render_qc(title, name, partner, languages, outcome, everything, reviews)
-    )
+    zone_links = [(frame.label, frame.path.relative_to(payload).as_posix()) for frame in zones]
+    qc = render_qc(title, name, partner, languages, outcome, everything, reviews, zone_frames=zone_links,
+                   platforms=loaded.campaign.cuts.platforms)  # fmt: skip
+    write_text_atomic(payload / "qc.html", qc)
     manifest = {
         "campaign": {"slug": loaded.slug, "title": title},
         "partner": {"id": partner, "name": name},

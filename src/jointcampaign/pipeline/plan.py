@@ -266,6 +266,7 @@ def render_language_cuts(
                 plan.loaded, partner, language, aspect, end_card_text, portal_url=plan.portal_url
             ),
             draft_mark=DRAFT_MARK if subtitles.draft_for(partner) else None,
+            platforms=tuple(plan.loaded.campaign.cuts.platforms),
         )
 
     requests = [request(aspect, partner) for aspect, partner in cuts]
@@ -286,7 +287,8 @@ def render_language_cuts(
         result.poster_path.replace(poster)
         outcomes.append(CutOutcome(partner=partner, language=language, aspect=aspect, path=result.path,
                                    poster=poster, probe=asdict(result.info),
-                                   draft=subtitles.draft_for(partner)))  # fmt: skip
+                                   draft=subtitles.draft_for(partner), fitting=result.fitting,
+                                   placed=result.placed))  # fmt: skip
         assert index not in failed
     if failed:
         raise CutsFailedError(

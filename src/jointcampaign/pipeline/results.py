@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jointcampaign.render.geometry import Box
 from jointcampaign.translate.status import TranslatedString
 
 
@@ -51,6 +52,8 @@ class CutOutcome:
     poster: Path
     probe: dict[str, Any]
     draft: bool = False  # carries the "DRAFT – translation not reviewed" mark
+    fitting: tuple[str, ...] = ()  # subtitles that needed smaller type or a broken word to fit
+    placed: tuple[tuple[str, Box], ...] = ()  # every text box and logo drawn, in the cut's pixels
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import CutLayout, place_logo, subtitle_position
 from jointcampaign.render.overlay import logo_image
-from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
+from jointcampaign.render.text_image import SubtitleStyle, fit_subtitle
 from jointcampaign.render.yuv import YuvOverlay
 
 Cue = tuple[float, float, str]
@@ -26,6 +27,8 @@ class TimedOverlay:
 @dataclass
 class SubtitleTrack:
     items: list[TimedOverlay]
+    boxes: list[tuple[str, Box]] = field(default_factory=list)  # (what, where) per distinct subtitle
+    fitting: list[str] = field(default_factory=list)  # subtitles that needed smaller type or a broken word
     starts: list[float] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,12 +44,17 @@ class SubtitleTrack:
         return None
 
 
-def logo_overlays(logos: Sequence[Path], layout: CutLayout, matrix: str) -> list[YuvOverlay]:
+def logo_overlays(
+    logos: Sequence[Path], layout: CutLayout, matrix: str, placed: list[tuple[str, Box]] | None = None
+) -> list[YuvOverlay]:
+    """Each logo on its plate, in its box; `placed` gets (what, where) of each, for the checks."""
     overlays = []
-    for path, box, align in zip(logos, layout.logo_boxes, layout.logo_aligns, strict=True):
+    for slot, (path, box, align) in enumerate(zip(logos, layout.logo_boxes, layout.logo_aligns, strict=True)):
         image = logo_image(path, box)
         position = place_logo(box, (image.shape[1], image.shape[0]), align=align)
         overlays.append(YuvOverlay.from_rgba(image, position, layout.size, matrix))
+        if placed is not None:
+            placed.append((f"logo {slot + 1}", Box(*position, image.shape[1], image.shape[0])))
     return overlays
 
 
@@ -69,15 +77,26 @@ def subtitle_track(
     )
     rendered: dict[str, YuvOverlay] = {}
     timed = []
+    boxes: list[tuple[str, Box]] = []
+    fitting: list[str] = []
     for start, end, text in cues:
         if not text.strip() or end <= start:
             continue
         if text not in rendered:
-            image = render_subtitle(text, style, language=language, search_dirs=font_dirs)
+            fitted = fit_subtitle(text, style, language=language, search_dirs=font_dirs)
+            image = fitted.image
             position = subtitle_position(layout.subtitle_area, (image.shape[1], image.shape[0]))
             rendered[text] = YuvOverlay.from_rgba(image, position, layout.size, matrix)
+            boxes.append((f"subtitle at {start:.2f} s", Box(*position, image.shape[1], image.shape[0])))
+            if fitted.adjustments:
+                fitting.append(f"subtitle at {start:.2f} s ({_snippet(text)}): " + "; ".join(fitted.adjustments))
         timed.append(TimedOverlay(start, end, rendered[text]))
-    return SubtitleTrack(timed)
+    return SubtitleTrack(timed, boxes, fitting)
+
+
+def _snippet(text: str, length: int = 24) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
 def poster_frame_index(cues: Sequence[Cue], fps: float, frame_count: int) -> int:

@@ -1,11 +1,15 @@
-"""Every rendered file is probed before it replaces anything: length, size, codecs, sound."""
+"""Every rendered file is probed before it replaces anything: length, size, codecs, sound, and
+whether its text boxes and logos stay clear of the platforms' own interface."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from jointcampaign.errors import StageFailedError, UserInputError
 from jointcampaign.media.probe import MediaInfo
+from jointcampaign.render.geometry import Box
+from jointcampaign.render.safe_zones import platform_safe_box
 
 _REEXPORT = (
     "re-export the video as MP4 (H.264 video, AAC audio), check that it plays to the end, and run again"
@@ -44,3 +48,30 @@ def check_cut(
         problems.append(f"audio {info.audio_codec or 'missing'}, expected aac")
     if problems:
         raise StageFailedError(f"the rendered cut {target.name} failed its checks: " + "; ".join(problems))
+
+
+def check_inside_safe_zones(
+    target: Path,
+    aspect: str,
+    size: tuple[int, int],
+    platforms: Sequence[str],
+    placed: Sequence[tuple[str, Box]],
+    *,
+    mirrored: bool = False,
+) -> None:
+    """Every text box and logo of a cut lies where none of `platforms`' own interface covers it."""
+    wide, tall = (int(part) for part in aspect.split(":"))
+    problems = []
+    for platform in platforms:
+        region = platform_safe_box(platform, size, (wide, tall), mirrored=mirrored)
+        problems += [
+            f"the {what} ({box.describe()}) leaves the {platform} safe region ({region.describe()})"
+            for what, box in placed
+            if not region.contains(box)
+        ]
+    if problems:
+        raise StageFailedError(
+            f"the cut {target.name} ({aspect}) would be partly hidden by the apps' buttons and captions: "
+            + "; ".join(problems)
+            + ". Shorten the text or use a smaller logo, or remove that platform from cuts.platforms"
+        )

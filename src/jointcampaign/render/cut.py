@@ -23,11 +23,12 @@ from PIL import Image
 
 from jointcampaign.media.probe import MediaInfo, probe
 from jointcampaign.render.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
-from jointcampaign.render.checks import check_cut, check_decoded_frames
+from jointcampaign.render.checks import check_cut, check_decoded_frames, check_inside_safe_zones
 from jointcampaign.render.decode import SourceDecoder
 from jointcampaign.render.draft import DRAFT_MARK, draft_overlay, mark_still
 from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer
 from jointcampaign.render.endcard import end_card_image
+from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import CutLayout, cut_layout
 from jointcampaign.render.memory import DEFAULT_BUDGET_MIB, encoder_threads, plan_passes
 from jointcampaign.render.reframe import Reframe, reframe
@@ -72,6 +73,7 @@ class _Prepared:
     card: bytes | None  # one yuv420p frame
     card_frames: int
     poster_index: int
+    placed: tuple[tuple[str, Box], ...]  # every text box and logo drawn, video and end card
 
 
 @dataclass
@@ -127,39 +129,41 @@ def render_cuts(
 
 def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
     layout = cut_layout(request.aspect, request.height, logo_count=len(request.logos),
-                        language=request.language)  # fmt: skip
+                        language=request.language, platforms=request.platforms)  # fmt: skip
     matrix = matrix_name(info.color_space)
     cues = [as_cue(cue) for cue in request.cues]
     card, card_frames = None, 0
+    placed: list[tuple[str, Box]] = []
     if request.end_card is not None and request.end_card.seconds > 0:
-        image = end_card_image(
-            request.end_card, layout, request.logos, language=request.language, font_dirs=request.font_dirs
-        )
+        image = end_card_image(request.end_card, layout, request.logos, language=request.language,
+                               font_dirs=request.font_dirs, placed=placed)  # fmt: skip
         card = rgb_to_yuv420(image, matrix)
         card_frames = max(1, round(request.end_card.seconds * float(info.frame_rate)))
-    logos = logo_overlays(request.logos, layout, matrix)
+    logos = logo_overlays(request.logos, layout, matrix, placed)
     if request.draft_mark:
-        mark = draft_overlay(request.draft_mark, layout, matrix, request.font_dirs)
+        mark = draft_overlay(request.draft_mark, layout, matrix, request.font_dirs, placed)
         logos.append(mark)  # drawn on every frame, like the logos
         card = mark_still(card, layout.size, mark) if card is not None else None
+    subtitles = subtitle_track(
+        cues,
+        layout,
+        language=request.language,
+        box_colour=request.brand_colour,
+        text_colour=request.text_colour,
+        matrix=matrix,
+        font_dirs=request.font_dirs,
+    )
     return _Prepared(
         index=index,
         request=request,
         layout=layout,
         frame=reframe((info.width, info.height), layout.size, request.focus),
         logos=logos,
-        subtitles=subtitle_track(
-            cues,
-            layout,
-            language=request.language,
-            box_colour=request.brand_colour,
-            text_colour=request.text_colour,
-            matrix=matrix,
-            font_dirs=request.font_dirs,
-        ),
+        subtitles=subtitles,
         card=card,
         card_frames=card_frames,
         poster_index=poster_frame_index(cues, info.fps, _expected_frames(info)),
+        placed=(*placed, *subtitles.boxes),
     )
 
 
@@ -227,12 +231,15 @@ def _finish(item: _Prepared, output: _Output, video: Path, poster: Path, info: M
         wants_audio=info.has_audio,
         target=item.request.out,
     )
+    check_inside_safe_zones(item.request.out, item.request.aspect, item.layout.size, item.layout.platforms,
+                            item.placed, mirrored=item.layout.mirrored)  # fmt: skip
     assert output.poster is not None
     picture = yuv420_to_rgb(YuvFrame.over(bytearray(output.poster), item.layout.size), matrix)
     Image.fromarray(picture).save(poster, format="JPEG", quality=POSTER_QUALITY)
     os.replace(poster, item.request.poster)
     os.replace(video, item.request.out)
-    return CutResult(path=item.request.out, info=rendered, poster_path=item.request.poster)
+    return CutResult(path=item.request.out, info=rendered, poster_path=item.request.poster,
+                     fitting=tuple(item.subtitles.fitting), placed=item.placed)  # fmt: skip
 
 
 def _run_workers(

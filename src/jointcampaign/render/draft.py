@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import CutLayout
 from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
 from jointcampaign.render.yuv import YuvFrame, YuvOverlay
@@ -19,7 +20,13 @@ _FONT_SCALE = 0.8  # of the subtitle font size
 _GAP_OF_FONT = 0.4
 
 
-def draft_overlay(text: str, layout: CutLayout, matrix: str, font_dirs: Sequence[Path] | None = None) -> YuvOverlay:
+def draft_overlay(
+    text: str,
+    layout: CutLayout,
+    matrix: str,
+    font_dirs: Sequence[Path] | None = None,
+    placed: list[tuple[str, Box]] | None = None,
+) -> YuvOverlay:
     """The mark as an overlay: centred across the safe area, just under the logos."""
     font_px = max(8, round(layout.font_px * _FONT_SCALE))
     style = SubtitleStyle(font_px=font_px, max_width=layout.safe.width, box_colour=DRAFT_COLOUR,
@@ -31,6 +38,8 @@ def draft_overlay(text: str, layout: CutLayout, matrix: str, font_dirs: Sequence
     if y + height > layout.safe.bottom:  # a very short frame: over the top of the safe area instead
         y = layout.safe.y
     x = layout.safe.x + max(0, (layout.safe.width - width) // 2)
+    if placed is not None:
+        placed.append(("DRAFT mark", Box(x, y, width, height)))
     return YuvOverlay.from_rgba(image, (x, y), layout.size, matrix)
 
 

@@ -17,7 +17,8 @@ import numpy.typing as npt
 from PIL import Image
 
 from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
-from jointcampaign.render.layout import Box, CutLayout, place_logo
+from jointcampaign.render.geometry import Box
+from jointcampaign.render.layout import CutLayout, place_logo
 from jointcampaign.render.overlay import logo_image
 from jointcampaign.render.qr import min_qr_px, qr_image
 from jointcampaign.render.request import EndCard
@@ -33,6 +34,7 @@ GRADIENT_DARKENING = 0.72  # the bottom of the card is this bright, relative to 
 @dataclass(frozen=True)
 class _Piece:
     image: npt.NDArray[np.uint8]  # RGBA
+    name: str = "end card text"
 
     @property
     def width(self) -> int:
@@ -50,20 +52,65 @@ def end_card_image(
     *,
     language: str | None = None,
     font_dirs: Sequence[Path] | None = None,
+    placed: list[tuple[str, Box]] | None = None,
 ) -> RGBImage:
-    """The card as an (h, w, 3) RGB image of the cut's size."""
+    """The card as an (h, w, 3) RGB image of the cut's size; `placed` gets (what, where) of each piece."""
+    placed = [] if placed is None else placed
     background = parse_hex_colour(card.background, field="colours.primary")
     canvas = Image.fromarray(_gradient(layout.size, background)).convert("RGBA")
-    for path, box, align in zip(logos, layout.logo_boxes, layout.logo_aligns, strict=False):
+    for slot, (path, box, align) in enumerate(zip(logos, layout.logo_boxes, layout.logo_aligns, strict=False)):
         logo = logo_image(path, box)
         position = place_logo(box, (logo.shape[1], logo.shape[0]), align=align)
         canvas.alpha_composite(Image.fromarray(logo), position)
+        placed.append((f"end card logo {slot + 1}", Box(*position, logo.shape[1], logo.shape[0])))
     logo_bottom = max((box.bottom for box in layout.logo_boxes), default=layout.safe.y)
     gap = round(layout.font_px * 0.6)
     area = Box(layout.safe.x, logo_bottom + gap, layout.safe.width, layout.safe.bottom - logo_bottom - gap)
     landscape = layout.width > layout.height * 1.2
+    words, side, scale, caption, qr_column = _fit_words(card, layout, area, gap, landscape, background,
+                                                        language, font_dirs)  # fmt: skip
+    if card.link and not landscape and side < min_qr_px(card.link) and layout.width >= layout.height:
+        # A square cut whose safe area a platform shortened: words beside the code leave it room.
+        landscape = True
+        words, side, scale, caption, qr_column = _fit_words(card, layout, area, gap, landscape, background,
+                                                            language, font_dirs)  # fmt: skip
+    qr = [_Piece(_opaque(qr_image(card.link, max(side, 1))), "end card QR code")] if card.link else []
+    qr += [caption] if caption else []
+    if landscape:
+        # A QR code has a smallest readable size; on a small frame it may need more than its column.
+        rest = max(qr_column, *(piece.width for piece in qr)) if qr else 0
+        column = area.width - rest
+        if any(piece.width > column for piece in words):
+            words = _words(card, round(layout.font_px * scale), column, background, language, font_dirs)
+        # Mirrored: the QR column comes first from the left, the words take the right-hand side.
+        words_x, qr_x = (area.x + rest, area.x) if layout.mirrored else (area.x, area.x + column)
+        _stack(canvas, words, Box(words_x, area.y, column, area.height), gap, placed)
+        if qr:
+            _stack(canvas, qr, Box(qr_x, area.y, rest, area.height), gap // 2, placed)
+    else:
+        stacked = [*words, *qr]
+        if caption and _stack_height(stacked, gap) > area.height:
+            # A small frame: the QR code carries the link, so the host line is the piece to give up.
+            stacked = [piece for piece in stacked if piece is not caption]
+        _stack(canvas, stacked, area, gap, placed)
+    return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()
+
+
+def _fit_words(
+    card: EndCard,
+    layout: CutLayout,
+    area: Box,
+    gap: int,
+    landscape: bool,
+    background: RGB,
+    language: str | None,
+    font_dirs: Sequence[Path] | None,
+) -> tuple[list[_Piece], int, float, _Piece | None, int]:
+    """The words, the QR code's side, the words' scale, the link caption and the QR column's width."""
     text_width = round(area.width * 0.58) if landscape and card.link else area.width
-    caption = _caption(card, layout.font_px, area.width, background, font_dirs)
+    # Landscape: the QR code and its caption share the column beside the words, so fit them to it.
+    qr_column = area.width - round(area.width * 0.62) if landscape and card.link else area.width
+    caption = _caption(card, layout.font_px, qr_column, background, font_dirs)
     scale = 1.0
     while True:
         words = _words(card, round(layout.font_px * scale), text_width, background, language, font_dirs)
@@ -75,21 +122,8 @@ def end_card_image(
             side = min(round(area.width * 0.55), area.height - words_height - caption_height)
         # Shrink the words until the QR code gets room for modules a phone reads off a screen.
         if not card.link or side >= min_qr_px(card.link) or scale < 0.5:
-            break
+            return words, side, scale, caption, qr_column
         scale *= 0.85
-    qr = [_Piece(_opaque(qr_image(card.link, max(side, 1))))] if card.link else []
-    qr += [caption] if caption else []
-    if landscape:
-        column = round(area.width * 0.62) if qr else area.width
-        rest = area.width - column
-        # Mirrored: the QR column comes first from the left, the words take the right-hand side.
-        words_x, qr_x = (area.x + rest, area.x) if layout.mirrored else (area.x, area.x + column)
-        _stack(canvas, words, Box(words_x, area.y, column, area.height), gap)
-        if qr:
-            _stack(canvas, qr, Box(qr_x, area.y, rest, area.height), gap // 2)
-    else:
-        _stack(canvas, [*words, *qr], area, gap)
-    return np.asarray(canvas.convert("RGB"), dtype=np.uint8).copy()
 
 
 def _words(
@@ -110,7 +144,8 @@ def _words(
             text_colour=ink,
             max_lines=3,
         )
-        pieces.append(_Piece(render_subtitle(card.offer, style, language=language, search_dirs=font_dirs)))
+        pieces.append(_Piece(render_subtitle(card.offer, style, language=language, search_dirs=font_dirs),
+                             "end card offer"))  # fmt: skip
     if card.code:
         accent = parse_hex_colour(card.accent, field="colours.secondary")
         style = SubtitleStyle(
@@ -121,7 +156,7 @@ def _words(
             text_colour=_hex(readable_text_colour(accent)),
             max_lines=1,
         )
-        pieces.append(_Piece(render_subtitle(card.code, style, search_dirs=font_dirs)))
+        pieces.append(_Piece(render_subtitle(card.code, style, search_dirs=font_dirs), "end card code"))
     return pieces
 
 
@@ -140,20 +175,27 @@ def _caption(
         max_lines=1,
         weight="regular",
     )
-    return _Piece(render_subtitle(host, style, search_dirs=font_dirs))
+    return _Piece(render_subtitle(host, style, search_dirs=font_dirs), "end card link caption")
 
 
 def _opaque(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     return np.concatenate([rgb, np.full((*rgb.shape[:2], 1), 255, np.uint8)], axis=2)
 
 
-def _stack(canvas: Image.Image, pieces: Sequence[_Piece], area: Box, gap: int) -> None:
+def _stack_height(pieces: Sequence[_Piece], gap: int) -> int:
+    return sum(piece.height for piece in pieces) + gap * max(0, len(pieces) - 1)
+
+
+def _stack(
+    canvas: Image.Image, pieces: Sequence[_Piece], area: Box, gap: int, placed: list[tuple[str, Box]]
+) -> None:
     """Pieces centred horizontally in `area`, one under another, the block centred vertically."""
-    total = sum(piece.height for piece in pieces) + gap * max(0, len(pieces) - 1)
+    total = _stack_height(pieces, gap)
     y = area.y + max(0, (area.height - total) // 2)
     for piece in pieces:
         x = area.x + (area.width - piece.width) // 2
         canvas.alpha_composite(Image.fromarray(piece.image), (max(0, x), max(0, y)))
+        placed.append((piece.name, Box(max(0, x), max(0, y), piece.width, piece.height)))
         y += piece.height + gap
 
 

@@ -1,5 +1,9 @@
 """Where things go in a cut: frame size per aspect ratio, safe zones, logo boxes, subtitle area.
 
+The safe area is the frame's own margins, narrowed by the interface of each platform the
+campaign posts to (`cuts.platforms`, render.safe_zones); logos, subtitles, the end card and the
+DRAFT mark are all placed inside it.
+
 Sizes are defined at 1080 on the short side and scaled to the `height` setting, which names the
 quality class like "720p": 16:9 at 720 is 1280×720 and 9:16 at 720 is 720×1280.
 
@@ -12,10 +16,14 @@ the layout (`mirrored`, `logo_aligns`) instead of asking about the language agai
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.render.direction import is_right_to_left
+from jointcampaign.render.geometry import Box as Box  # re-exported: callers place boxes from the layout
+from jointcampaign.render.geometry import Insets
+from jointcampaign.render.safe_zones import clear_of_platforms
 
 REFERENCE_SHORT_SIDE = 1080
 ASPECT_SIZES: dict[str, tuple[int, int]] = {
@@ -25,40 +33,6 @@ ASPECT_SIZES: dict[str, tuple[int, int]] = {
     "4:5": (1080, 1350),
 }
 MIN_HEIGHT = 144
-
-
-@dataclass(frozen=True)
-class Box:
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.height
-
-    def contains(self, other: Box) -> bool:
-        return (
-            self.x <= other.x
-            and self.y <= other.y
-            and other.right <= self.right
-            and other.bottom <= self.bottom
-        )
-
-
-@dataclass(frozen=True)
-class Insets:
-    """Fractions of the frame kept clear of text and logos (TV overscan, app buttons, captions)."""
-
-    top: float
-    right: float
-    bottom: float
-    left: float
 
 
 # Vertical video is watched inside apps whose buttons and captions cover the top and bottom.
@@ -85,6 +59,7 @@ class CutLayout:
     font_px: int
     mirrored: bool = False  # right-to-left language: the layout reads from the right
     logo_aligns: tuple[str, ...] = ()  # per logo box: the edge its logo hugs (left, right, centre)
+    platforms: tuple[str, ...] = ()  # whose interface `safe` keeps clear of
 
     @property
     def size(self) -> tuple[int, int]:
@@ -119,23 +94,30 @@ def frame_size(aspect: str, height: int = REFERENCE_SHORT_SIDE) -> tuple[int, in
 
 
 def cut_layout(
-    aspect: str, height: int = REFERENCE_SHORT_SIDE, logo_count: int = 2, *, language: str | None = None
+    aspect: str,
+    height: int = REFERENCE_SHORT_SIDE,
+    logo_count: int = 2,
+    *,
+    language: str | None = None,
+    platforms: Sequence[str] = (),
 ) -> CutLayout:
-    """The layout of one cut; `language` mirrors it when the language is written right to left."""
+    """The layout of one cut; `language` mirrors it when the language is written right to left.
+
+    Everything is placed inside `safe`: the frame's own margins, narrowed to stay clear of the
+    interface of every platform in `platforms` (render.safe_zones) for this aspect.
+    """
     mirrored = bool(language) and is_right_to_left(language or "")
     width, frame_height = frame_size(aspect, height)
     short = min(width, frame_height)
-    insets = _SAFE_INSETS.get(_normal(aspect), _DEFAULT_INSETS)
-    safe = Box(
-        round(width * insets.left),
-        round(frame_height * insets.top),
-        width - round(width * insets.left) - round(width * insets.right),
-        frame_height - round(frame_height * insets.top) - round(frame_height * insets.bottom),
-    )
-    area_height = round(frame_height * SUBTITLE_AREA_OF_HEIGHT)
-    subtitle_area = Box(safe.x, safe.bottom - area_height, safe.width, area_height)
+    base = _SAFE_INSETS.get(_normal(aspect), _DEFAULT_INSETS)
+    insets = clear_of_platforms(base, tuple(platforms), parse_aspect(aspect), mirrored=mirrored)
+    safe = insets.box_in(width, frame_height)
     boxes = logo_boxes(safe, width, short, logo_count)
     aligns = tuple(logo_alignment(slot, len(boxes)) for slot in range(len(boxes)))
+    # The subtitles take the lower part of the safe area, never reaching up into the logos.
+    below_logos = max((box.bottom for box in boxes), default=safe.y) + round(short * 0.02)
+    area_height = max(0, min(round(frame_height * SUBTITLE_AREA_OF_HEIGHT), safe.bottom - below_logos))
+    subtitle_area = Box(safe.x, safe.bottom - area_height, safe.width, area_height)
     if mirrored:  # the leading partner takes the slot a reader meets first: the right
         boxes, aligns = boxes[::-1], aligns[::-1]
     return CutLayout(
@@ -147,6 +129,7 @@ def cut_layout(
         font_px=max(12, round(short * SUBTITLE_FONT_OF_SHORT_SIDE)),
         mirrored=mirrored,
         logo_aligns=aligns,
+        platforms=tuple(platforms),
     )
 
 

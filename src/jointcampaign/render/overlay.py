@@ -9,7 +9,7 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.render.layout import Box
+from jointcampaign.render.geometry import Box
 
 LOGO_PLATE_OPACITY = 0.9
 _LOGO_FIX = "export the logo as a PNG with a transparent background and save it as logo.png in the brand kit"

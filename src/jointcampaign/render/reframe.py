@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jointcampaign.render.layout import Box
+from jointcampaign.render.geometry import Box
 from jointcampaign.render.request import Fit, Focus
 
 # A crop that keeps less than this share of the source's height cuts people and products in

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from jointcampaign.media.probe import MediaInfo
+from jointcampaign.render.geometry import Box
 
 Fit = Literal["crop", "pad"]
 DEFAULT_END_CARD_S = 3.0
@@ -77,6 +78,7 @@ class CutRequest:
     threads: int | None = None  # for this cut's encoder; None lets the renderer share the cores
     font_dirs: Sequence[Path] | None = None
     draft_mark: str | None = None  # burned into every frame when the cut's translation is not reviewed
+    platforms: tuple[str, ...] = ()  # apps whose interface every text box and logo keeps clear of
 
     @property
     def poster(self) -> Path:
@@ -88,6 +90,8 @@ class CutResult:
     path: Path
     info: MediaInfo
     poster_path: Path
+    fitting: tuple[str, ...] = ()  # subtitles that needed smaller type or a broken word to fit
+    placed: tuple[tuple[str, Box], ...] = ()  # every text box and logo drawn, for reports and tests
 
 
 def as_cue(cue: CueInput) -> tuple[float, float, str]:

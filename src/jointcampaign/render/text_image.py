@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import icu
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
@@ -69,6 +70,14 @@ class _LineLayout:
 RGBAImage = npt.NDArray[np.uint8]
 
 
+@dataclass(frozen=True)
+class FittedText:
+    """A rendered text box and what fitting it into its width took (empty when nothing did)."""
+
+    image: RGBAImage
+    adjustments: tuple[str, ...] = ()
+
+
 def render_subtitle(
     text: str,
     style: SubtitleStyle,
@@ -77,13 +86,30 @@ def render_subtitle(
     search_dirs: Sequence[Path] | None = None,
 ) -> RGBAImage:
     """An (h, w, 4) uint8 RGBA image: the text centred on a rounded, semi-opaque box."""
+    return fit_subtitle(text, style, language=language, search_dirs=search_dirs).image
+
+
+def fit_subtitle(
+    text: str,
+    style: SubtitleStyle,
+    *,
+    language: str | None = None,
+    search_dirs: Sequence[Path] | None = None,
+) -> FittedText:
+    """The text box, never wider than `style.max_width` as measured with the real font and shaping.
+
+    Lines wrap at word (or CJK character) breaks; if they still do not fit, the type shrinks to
+    MIN_FONT_SCALE; a word wider than the box even then is broken between grapheme clusters.
+    Each of those steps is named in `adjustments`, for the QC report.
+    """
     box_rgb = parse_hex_colour(style.box_colour, field="colours.primary")
     text_rgb = parse_hex_colour(style.text_colour) if style.text_colour else readable_text_colour(box_rgb)
-    layouts = _fit_lines(text, style, language, search_dirs)
+    layouts, adjustments = _fit_lines(text, style, language, search_dirs)
     font_px = layouts[0].font_px  # may be smaller than asked, to fit the lines
     pad_x, pad_y = padding_for(font_px)
     mask, width, height = _draw_lines(layouts, language, pad_x, pad_y, round(font_px * 0.12))
-    return _compose(mask, width, height, box_rgb, text_rgb, style.box_opacity, round(font_px * 0.3))
+    image = _compose(mask, width, height, box_rgb, text_rgb, style.box_opacity, round(font_px * 0.3))
+    return FittedText(image, adjustments)
 
 
 def text_mask(
@@ -103,7 +129,7 @@ def text_mask(
 
 def _fit_lines(
     text: str, style: SubtitleStyle, language: str | None, search_dirs: Sequence[Path] | None
-) -> list[_LineLayout]:
+) -> tuple[list[_LineLayout], tuple[str, ...]]:
     """Wrap to the box width; shrink the font a little rather than exceed `max_lines`."""
     _require_shaping_if_needed(text)
     smallest = round(style.font_px * MIN_FONT_SCALE)
@@ -113,8 +139,18 @@ def _fit_lines(
         layouts = _wrapped(text, font_px, text_width, language, style.weight, search_dirs)
         too_wide = any(item.width > text_width for item in layouts)
         if (len(layouts) <= style.max_lines and not too_wide) or font_px <= smallest:
-            return layouts
-        font_px = max(smallest, round(font_px * 0.92))
+            break
+        # At least a pixel a step: at 6 px and under, rounding 8 % away gives the same size forever.
+        font_px = max(smallest, min(font_px - 1, round(font_px * 0.92)))
+    adjustments = []
+    if font_px < style.font_px:
+        adjustments.append(f"type shrunk from {style.font_px} to {font_px} px to fit {style.max_width} px")
+    if too_wide:  # a word wider than the box at the smallest size: break it inside
+        layouts = _wrapped(text, font_px, text_width, language, style.weight, search_dirs, break_words=True)
+        adjustments.append(f"a word wider than {style.max_width} px was broken across lines")
+    if len(layouts) > style.max_lines:
+        adjustments.append(f"{len(layouts)} lines where {style.max_lines} are wanted")
+    return layouts, tuple(adjustments)
 
 
 def _wrapped(
@@ -124,15 +160,20 @@ def _wrapped(
     language: str | None,
     weight: Weight,
     search_dirs: Sequence[Path] | None,
+    *,
+    break_words: bool = False,
 ) -> list[_LineLayout]:
     def layout(line: str) -> _LineLayout:
         return _layout_line(line, font_px, language, weight, search_dirs)
+
+    def fits(candidate: str) -> bool:
+        return layout(candidate).width <= text_width
 
     lines = [
         wrapped
         for paragraph in text.strip().splitlines()
         if paragraph.strip()
-        for wrapped in _wrap(paragraph.strip(), lambda candidate: layout(candidate).width <= text_width)
+        for wrapped in _wrap(paragraph.strip(), fits, break_words=break_words)
     ] or [""]
     return [layout(line) for line in lines]
 
@@ -222,10 +263,13 @@ def _require_shaping_if_needed(text: str) -> None:
         )
 
 
-def _wrap(paragraph: str, fits: Callable[[str], bool]) -> list[str]:
+def _wrap(paragraph: str, fits: Callable[[str], bool], *, break_words: bool = False) -> list[str]:
     lines: list[str] = []
     current = ""
-    for token in _tokens(paragraph):
+    tokens = _tokens(paragraph)
+    if break_words:
+        tokens = [piece for token in tokens for piece in _split_to_fit(token, fits)]
+    for token in tokens:
         candidate = current + token
         if current and not fits(candidate.rstrip()):
             lines.append(current.rstrip())
@@ -235,6 +279,33 @@ def _wrap(paragraph: str, fits: Callable[[str], bool]) -> list[str]:
     if current.strip():
         lines.append(current.rstrip())
     return lines
+
+
+def _split_to_fit(token: str, fits: Callable[[str], bool]) -> list[str]:
+    """A token too wide for a line, cut between grapheme clusters (ICU) into pieces that fit."""
+    if fits(token.rstrip()):
+        return [token]
+    pieces: list[str] = []
+    current = ""
+    for cluster in _graphemes(token):
+        if current and not fits((current + cluster).rstrip()):
+            pieces.append(current)
+            current = ""
+        current += cluster
+    return [*pieces, current] if current else pieces
+
+
+def _graphemes(text: str) -> list[str]:
+    """User-perceived characters: a letter with its diacritics, a conjunct's parts, an emoji sequence."""
+    breaks = icu.BreakIterator.createCharacterInstance(icu.Locale.getRoot())
+    breaks.setText(text)
+    # ICU counts UTF-16 code units; convert through an icu string to cut the Python str correctly.
+    unicode = icu.UnicodeString(text)
+    start, clusters = 0, []
+    for end in breaks:
+        clusters.append(str(unicode[start:end]))
+        start = end
+    return clusters
 
 
 def _tokens(paragraph: str) -> list[str]:

@@ -133,8 +133,19 @@ def _default_aspects() -> list[Aspect]:
     return ["16:9"]
 
 
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+# The apps whose safe zones render/safe_zones.yaml holds (a unit test keeps the two lists equal).
+PLATFORMS = ("reels", "tiktok", "shorts", "stories", "youtube")
+Platform = Literal["reels", "tiktok", "shorts", "stories", "youtube"]
+
+
 class Cuts(Strict):
     aspects: list[Aspect] = Field(default_factory=_default_aspects, min_length=1)
+    # Apps whose own buttons and captions the cuts must stay clear of (render/safe_zones.yaml).
+    platforms: Annotated[list[Platform], AfterValidator(_unique)] = Field(default_factory=list)
     max_duration_s: float = Field(default=60, gt=0)
 
 

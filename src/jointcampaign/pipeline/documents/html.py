@@ -11,6 +11,7 @@ h1{margin-bottom:.2rem} h2{margin-top:2rem;border-bottom:2px solid #eee;padding-
 table{border-collapse:collapse;width:100%;margin:.5rem 0} th,td{border:1px solid #ddd;padding:.35rem .5rem;
 text-align:left;vertical-align:top} th{background:#f6f6f6} .ok{color:#1b5e20;font-weight:600}
 .bad{color:#b71c1c;font-weight:600} .muted{color:#666} img.poster{max-width:16rem;border:1px solid #ccc}
+.zones{display:flex;flex-wrap:wrap;gap:1rem} figure.zone{margin:0}
 @media print{body{margin:0}}
 """
 

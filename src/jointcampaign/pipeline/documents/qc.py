@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from jointcampaign.pipeline.documents.html import flag, page, table
@@ -19,7 +19,11 @@ def render_qc(
     outcome: RunOutcome,
     blockers: list[Blocker],
     reviews: Mapping[str, LanguageReview] | None = None,
+    *,
+    zone_frames: Sequence[tuple[str, str]] = (),
+    platforms: Sequence[str] = (),
 ) -> str:
+    """`zone_frames`: (label, path relative to the report) of each frame with the platforms' mask drawn."""
     reviews = reviews or {}
     sections = [
         f"<h1>Quality report</h1><p class='muted'>{escape(title)} · bundle for {escape(partner_name)}</p>"
@@ -85,11 +89,17 @@ def render_qc(
                     f"{probe.get('width')}×{probe.get('height')}, {probe.get('duration_s', 0):.2f} s, "
                     f"{probe.get('video_codec')}/{probe.get('audio_codec') or 'no audio'}, {probe.get('pix_fmt')}"
                 ),
+                flag(not cut.fitting, "fits as set", f"{len(cut.fitting)} subtitle(s) fitted")
+                + (f"<ul>{''.join(f'<li>{escape(note)}</li>' for note in cut.fitting)}</ul>" if cut.fitting else ""),
             ]
         )
     sections += [
         "<h2>Video cuts (probed with ffprobe)</h2>",
-        table(["Cut", "Poster", "Probe"], cut_rows, raw=True),
+        "<p class='muted'>Text is measured with the font it is drawn in. A subtitle too wide for its box "
+        "is set in smaller type or, for a word longer than the box, broken inside the word; each is "
+        "listed so that someone who reads the language can check it.</p>",
+        table(["Cut", "Poster", "Probe", "Text fitting"], cut_rows, raw=True),
+        *_safe_zones(zone_frames, platforms),
     ]
     sections += [
         "<h2>Failures</h2>",
@@ -108,6 +118,26 @@ def render_qc(
         ),
     ]
     return page(f"QC — {title} — {partner_name}", "\n".join(sections))
+
+
+def _safe_zones(frames: Sequence[tuple[str, str]], platforms: Sequence[str]) -> list[str]:
+    """One frame per aspect with each platform's buttons-and-captions bands shaded over it."""
+    chosen = ", ".join(platforms) if platforms else "none chosen (cuts.platforms): only the cut's own margins"
+    sections = [
+        "<h2 id='safe-zones'>Platform safe zones</h2>",
+        f"<p class='muted'>Platforms: {escape(chosen)}. Shaded bands are covered by the app's own "
+        "buttons and captions; each coloured outline is the region that platform leaves free, the dashed "
+        "line the area the cut keeps its text and logos to, and the white boxes what was placed. Every "
+        "box is checked to lie inside every platform's region; a cut where one does not fails.</p>",
+    ]
+    if not frames:
+        return [*sections, "<p class='muted'>No cut was rendered for this bundle.</p>"]
+    figures = "".join(
+        f"<figure class='zone'><a href='{escape(path)}'><img class='poster' alt='safe zones {escape(label)}' "
+        f"src='{escape(path)}'></a><figcaption>{escape(label)}</figcaption></figure>"
+        for label, path in frames
+    )
+    return [*sections, f"<div class='zones'>{figures}</div>"]
 
 
 def _needs_review(reviews: Mapping[str, LanguageReview]) -> list[str]:
