@@ -105,7 +105,13 @@ def kpi_report(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> KpiRepo
 
 
 def kpi_blockers(loaded: LoadedCampaign, report: KpiReport) -> list[Blocker]:
-    """A KPI further behind pace than measurement.behind_by_percent is a blocker for its owner."""
+    """A KPI further behind pace than measurement.behind_by_percent is a blocker for its owner.
+
+    Before any click or redemption is recorded there is nothing to judge a pace by (the till export
+    may simply not be imported yet), so no KPI is called behind; the brief says no results yet.
+    """
+    if not any(k.value for k in report.kpis):
+        return []
     return [
         Blocker(
             partner=k.owner,
