@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jointcampaign.errors import UserInputError
+from jointcampaign.translate.decoding import decode_sentencepiece
 from jointcampaign.translate.languages import dominant_script, expected_scripts
 
 PROBE_SENTENCE = "Hello, welcome to our shop."
@@ -49,7 +50,7 @@ def probe_package(folder: Path, archive: Path, metadata: dict[str, Any]) -> str:
     _check_vocabulary(model_dir, processor.get_piece_size(), pair, refuse)
     try:
         result = translator.translate_batch([processor.encode(PROBE_SENTENCE, out_type=str)], beam_size=1)
-        output: str = processor.decode_pieces(list(result[0].hypotheses[0])).replace("▁", " ").strip()
+        output = decode_sentencepiece(processor, list(result[0].hypotheses[0]), metadata["to_code"])
     except Exception as err:
         raise refuse(f"the {pair} model fails to translate a probe sentence: {err}") from err
     wanted = expected_scripts(metadata["to_code"])
