@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jointcampaign.errors import ToolMissingError
+from jointcampaign.translate.decoding import decode_sentencepiece
 from jointcampaign.translate.languages import sentence_separator
 from jointcampaign.translate.model_store import INSTALL_FIX, InstalledModel, missing_pair_error, plan_route
 from jointcampaign.translate.protocol import TranslationBatch
@@ -33,11 +34,24 @@ class _LoadedModel:
     encode: Callable[[str], list[str]]
     decode: Callable[[list[str]], str]
     target_prefix: str
+    name: str = "the model"
+
+    def translate_scored(self, sentences: list[str], beam_size: int) -> list[tuple[str, float]]:
+        """Like _translate_scored; a failure inside the engines names the model and the fix."""
+        try:
+            return self._translate_scored(sentences, beam_size)
+        except Exception as err:  # ctranslate2/sentencepiece/sacremoses raise RuntimeError, IndexError…
+            raise ToolMissingError(
+                f"{self.name} failed while translating: {type(err).__name__}: {err}\n"
+                "    fix: the package is damaged or does not match its tokenizer; check it with "
+                f"`jointcampaign models install` again ({INSTALL_FIX}) or remove it with "
+                "`jointcampaign models remove FROM TO`"
+            ) from err
 
     def translate(self, sentences: list[str], beam_size: int) -> list[str]:
         return [text for text, _ in self.translate_scored(sentences, beam_size)]
 
-    def translate_scored(self, sentences: list[str], beam_size: int) -> list[tuple[str, float]]:
+    def _translate_scored(self, sentences: list[str], beam_size: int) -> list[tuple[str, float]]:
         """Each translation with its score: CTranslate2's length-normalised log-probability."""
         if not sentences:
             return []
@@ -137,16 +151,20 @@ class ArgosTranslator:
             ) from err
         spm_path = model.path / "sentencepiece.model"
         if spm_path.exists():
-            processor = sentencepiece.SentencePieceProcessor(model_file=str(spm_path))
+            try:
+                processor = sentencepiece.SentencePieceProcessor(model_file=str(spm_path))
+            except Exception as err:  # sentencepiece raises RuntimeError/OSError for a damaged file
+                raise ToolMissingError(
+                    f"The {model.pair} model's tokenizer {spm_path} cannot be loaded: {err}\n"
+                    f"    fix: install the package again: {INSTALL_FIX}"
+                ) from err
 
             def encode(text: str) -> list[str]:
                 pieces: list[str] = processor.encode(text, out_type=str)
                 return pieces
 
             def decode(tokens: list[str]) -> str:
-                # argostranslate's own decode also turns every "_" into a space; this one does not.
-                text: str = processor.decode_pieces(tokens)
-                return text
+                return decode_sentencepiece(processor, tokens, model.to_code)
 
         else:  # BPE packages: argostranslate's Moses + BPE tokenizer
             encode, decode = package.tokenizer.encode, package.tokenizer.decode
@@ -156,6 +174,7 @@ class ArgosTranslator:
             encode=encode,
             decode=decode,
             target_prefix=package.target_prefix,
+            name=f"The {model.pair} model in {model.path}",
         )
 
 

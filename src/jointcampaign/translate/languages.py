@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # Argos labels Traditional Chinese "zt"; everything else uses the plain ISO 639 primary subtag.
 _TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
 # Scripts written without spaces between sentences.
@@ -65,3 +67,40 @@ def language_name(tag: str) -> str:
 def sentence_separator(tag: str) -> str:
     """What goes between two translated sentences of one line in this language."""
     return "" if to_argos_code(tag) in _NO_SPACE_BETWEEN_SENTENCES else " "
+
+
+# The Unicode script a translation into each language is written in, as the first word of
+# unicodedata.name() ("LATIN SMALL LETTER A" → LATIN). Used to catch a mislabelled model package.
+# Languages missing here are not script-checked (the install message says so).
+_LATIN = ("de", "en", "es", "fr", "id", "it", "nl", "pl", "pt", "tr", "vi")
+_SCRIPT_OF_LANGUAGE: dict[str, frozenset[str]] = {
+    **{code: frozenset({"LATIN"}) for code in _LATIN},
+    "ar": frozenset({"ARABIC"}),
+    "fa": frozenset({"ARABIC"}),
+    "ur": frozenset({"ARABIC"}),
+    "he": frozenset({"HEBREW"}),
+    "hi": frozenset({"DEVANAGARI"}),
+    "bn": frozenset({"BENGALI"}),
+    "ru": frozenset({"CYRILLIC"}),
+    "uk": frozenset({"CYRILLIC"}),
+    "th": frozenset({"THAI"}),
+    "ko": frozenset({"HANGUL"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "zh": frozenset({"CJK"}),
+    "zt": frozenset({"CJK"}),
+}
+
+
+def expected_scripts(tag: str) -> frozenset[str] | None:
+    """The Unicode script names text in this language is written in; None when not known here."""
+    return _SCRIPT_OF_LANGUAGE.get(to_argos_code(tag))
+
+
+def dominant_script(text: str) -> str | None:
+    """The script most letters of `text` belong to (unicodedata's name prefix); None without letters."""
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            name = unicodedata.name(char, "?").split(" ")[0]
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None

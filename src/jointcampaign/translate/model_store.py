@@ -20,6 +20,7 @@ from typing import Any
 
 from jointcampaign.errors import ToolMissingError, UserInputError
 from jointcampaign.translate.languages import to_argos_code
+from jointcampaign.translate.package_probe import probe_package
 
 PIVOT = "en"
 DEMO_PHRASES_DIR = Path(__file__).with_name("demo_phrases")
@@ -120,8 +121,11 @@ def demo_pairs() -> set[tuple[str, str]]:
     return pairs
 
 
-def install_model(archive: Path, models_dir: Path) -> InstalledModel:
+def install_model(archive: Path, models_dir: Path, *, probe: bool = True) -> InstalledModel:
     """Validate a .argosmodel file and install it, replacing any installed model for the same pair.
+
+    With `probe` (always, outside tests of the archive handling itself) the staged package must
+    load in CTranslate2 and SentencePiece and translate a probe sentence into its target's script.
 
     Extraction happens in a staging folder beside the models folder, and the package is loaded with
     argostranslate's own `Package` class before it is moved in, so a broken archive never leaves a
@@ -138,6 +142,8 @@ def install_model(archive: Path, models_dir: Path) -> InstalledModel:
                 bundle.extractall(staging / "new")
             staged = staging / "new" / top
             _check_loads(staged, archive)
+            if probe:
+                probe_package(staged, archive, metadata)
             destination = models_dir / top
             replaced = [model.path for model in list_models(models_dir) if _same_pair(model, metadata)]
             if destination.exists():
