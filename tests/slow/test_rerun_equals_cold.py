@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli_helpers import BIN
+from tests.slow.test_flow_incremental import REVIEW_ES
 
 pytestmark = pytest.mark.slow
 
@@ -33,14 +34,6 @@ LANGUAGES = ["es", "vi"]
 SEQUENCES = int(os.environ.get("JOINTCAMPAIGN_RERUN_SEQUENCES", "3"))
 FIRST_SEED = int(os.environ.get("JOINTCAMPAIGN_RERUN_SEED", "1"))
 STEPS_PER_SEQUENCE = 5
-REVIEW_ES = """msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\\n"
-"Language: es\\n"
-
-msgid "Good morning from Maple Street!"
-msgstr "¡Muy buenos días desde Maple Street!"
-"""
 
 
 @pytest.fixture(scope="module")
