@@ -183,3 +183,15 @@ def test_plots_are_svg_and_the_same_bytes_every_time(tmp_path: Path) -> None:
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         assert not re.search(r"<dc:date>|20\d\d-\d\d-\d\dT\d\d:", svg)
     assert "Flower customers redeeming BLOOM10" in plots["kpi-2.svg"]
+
+
+def test_plots_drawn_at_once_in_threads_are_the_same_bytes(tmp_path: Path) -> None:
+    """Two partners' bundles are built in parallel threads; matplotlib's settings are global."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    loaded = load_for_measuring(DEMO_CAMPAIGN)
+    report = kpi_report(loaded, tmp_path / "none.sqlite3", dt.date(2026, 12, 1)).for_partner("corner-cafe")
+    expected = report_plots(report)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        drawn = list(pool.map(lambda _: report_plots(report), range(16)))
+    assert all(plots == expected for plots in drawn)

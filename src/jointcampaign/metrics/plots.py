@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections import Counter
 from itertools import accumulate
 from typing import Any
@@ -31,6 +32,10 @@ STYLE: dict[Any, Any] = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+# rc_context sets matplotlib's global rcParams: two threads plotting at once (two partners' bundles,
+# the portal serving two pages) would each restore the defaults under the other, whose SVG then gets
+# random ids and path-drawn text. One plot at a time keeps every plot's bytes fixed.
+_PLOTTING = threading.RLock()
 VALUE_COLOUR, TARGET_COLOUR, BAR_COLOUR = "#1f5f8b", "#b5482e", "#4c8c4a"
 
 
@@ -52,7 +57,7 @@ def cumulative_svg(kpi: KpiStatus, start: dt.date, end: dt.date, today: dt.date)
     last = min(max(today, start), end)
     steps_x = [_day_number(day) for day in (start, *days, last)]
     pace_x = [_day_number(start), _day_number(end)]
-    with rc_context(STYLE):
+    with _PLOTTING, rc_context(STYLE):
         figure = Figure(figsize=(6, 2.8))
         axes = figure.add_subplot()
         axes.xaxis_date()
@@ -72,7 +77,7 @@ def cumulative_svg(kpi: KpiStatus, start: dt.date, end: dt.date, today: dt.date)
 
 
 def bars_svg(title: str, counts: dict[str, int]) -> str:
-    with rc_context(STYLE):
+    with _PLOTTING, rc_context(STYLE):
         figure = Figure(figsize=(6, 2.4))
         axes = figure.add_subplot()
         labels = list(counts) or ["none yet"]
