@@ -50,8 +50,13 @@ def _walk(layout: OutputLayout) -> Iterator[Path]:
             yield entry
     if layout.work_dir.is_dir():
         for entry in layout.work_dir.rglob(".*"):
-            if is_leftover(entry) and not any(is_leftover(parent) for parent in entry.parents):
+            if is_leftover(entry) and not _inside_leftover(entry, layout.work_dir):
                 yield entry
+
+
+def _inside_leftover(entry: Path, work_dir: Path) -> bool:
+    """Whether a folder between .work/ and `entry` is itself a leftover (it goes, and all in it)."""
+    return any(is_leftover(parent) for parent in entry.relative_to(work_dir).parents if parent.name)
 
 
 def remove_leftovers(layout: OutputLayout) -> list[Path]:
