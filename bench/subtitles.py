@@ -62,7 +62,7 @@ def cold_run(source: Path, engine: Translator, language: str, outputs: tuple[Pat
 
 def main() -> None:
     settings = Settings.for_process()
-    engine = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
+    engine = ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=settings.beam_size)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         source = write_sample_srt(work / "generated.en.srt", CUES)

@@ -37,6 +37,7 @@ from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
 from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
+from jointcampaign.translate.model_shelf import ModelShelf
 from jointcampaign.translate.model_store import find_model
 from jointcampaign.translate.sentences import split_sentences
 from jointcampaign.translate.status import STATUSES
@@ -134,7 +135,7 @@ def confusion_table(confusion: Counter[tuple[str, str]], label: str) -> list[str
     return lines
 
 
-def trust(engine: ArgosTranslator, repeat: int, models_dir: Path) -> bool:
+def trust(engine: ArgosTranslator, repeat: int, models_dir: Path | ModelShelf) -> bool:
     print("\nVerdicts on the demo campaign's copy (goal ≥ 95 % confident) and on held-out copy "
           "(goal ≥ 95 % needs_review):")  # fmt: skip
     total: Counter[tuple[str, str]] = Counter()
@@ -174,18 +175,18 @@ def main() -> None:
     parser.add_argument("--trust-only", action="store_true", help="only the verdicts and their cost")
     args = parser.parse_args()
     settings = Settings.for_process()
-    engine = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=1)
+    engine = ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=1)
     if not args.trust_only:
         print(f"{args.segments} segments per pair, {settings.threads} threads, fastest of {args.repeat}")
         print(f"{'pair':8} {'engine seg/s':>13} {'cold seg/s':>11} {'warm seg/s':>11} {'warm/cold':>10}")
         with tempfile.TemporaryDirectory() as scratch:
             for code, tag in TARGETS.items():
-                if find_model(settings.models_dir, "en", code) is None:
+                if find_model(settings.model_shelf, "en", code) is None:
                     print(f"en→{code}: no model installed (run `make demo-models`)")
                     continue
                 segments = campaign_segments(code, args.segments)
                 print(f"en→{code:5} " + measure(engine, segments, tag, Path(scratch), args.repeat))
-    if not trust(engine, args.repeat, settings.models_dir):
+    if not trust(engine, args.repeat, settings.model_shelf):
         sys.exit(1)
 
 

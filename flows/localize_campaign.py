@@ -187,6 +187,7 @@ def localize_campaign(campaign_dir: Path, out_dir: Path = Path("out"), languages
         raise UserInputError(report.errors)
     plan = core.plan_run(report, out_dir, languages)
     core.attach_measurement(plan, settings)  # end-card links through the portal; the KPIs so far in the briefs
+    core.attach_models(plan, settings)  # which model translates each language, for the manifests
     renders = render_task_runner(task_runner, dask_address, workers=2)
     with campaign_lock(plan.layout.campaign_dir, on_wait=logger.warning), renders:
         removed = remove_leftovers(plan.layout)  # holding the lock, no other run's temp files can exist

@@ -34,6 +34,8 @@ for _name, _sub in (
 ):
     os.environ[_name] = str(_SESSION_ROOT / _sub)
 os.environ["ARGOS_PACKAGES_DIR"] = str(_SESSION_ROOT / "jointcampaign-home" / "models")
+# No argostranslate folders of this machine in tests (tests of them set their own).
+os.environ["JOINTCAMPAIGN_ARGOS_DIRS"] = ""
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
 os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"

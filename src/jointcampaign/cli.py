@@ -100,7 +100,7 @@ def new(
     with user_errors():
         wanted = split_list(languages)
         if not wanted:
-            installed = list_models(Settings.for_process().models_dir)
+            installed = list_models(Settings.for_process().model_shelf)
             wanted = sorted({m.to_code for m in installed if m.from_code == "en"}) or ["es"]
             wanted = ["zh-Hans" if code == "zh" else code for code in wanted]
         result = scaffold_campaign(folder, split_list(partners), wanted, dt.date.today())

@@ -45,30 +45,51 @@ def _size(size_bytes: int) -> str:
 
 
 @models_app.command("list")
-def list_command() -> None:
-    """Show the installed models: language pair, version, size and folder.
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the models as JSON (for scripts).")] = False,
+) -> None:
+    """Show every model this machine has, and which one each language pair uses.
+
+    Models are looked for in this order, and the first that has a pair is the one used:
+    the models you installed (`jointcampaign models install`), argostranslate's own folders
+    ($ARGOS_PACKAGES_DIR, ~/.local/share/argos-translate/packages; only read, never written), then
+    the demo models (`jointcampaign models demo`), so a demo model never shadows a real one.
+    For each: the pair, whether it is the active one, its origin (file, index, demo, argos), version,
+    sha256 and folder.
 
     Example:  jointcampaign models list
     """
     with user_errors():
         settings = Settings.for_process()
-        from jointcampaign.translate.model_store import list_models, stray_folders
+        from jointcampaign.translate.model_store import active_models, list_models, stray_folders
 
-        models = list_models(settings.models_dir)
+        shelf = settings.model_shelf
+        models = list_models(shelf)
+        active = {model.path for model in active_models(shelf).values()}
+        if as_json:
+            rows = [model.record() | {"active": model.path in active, "path": str(model.path)} for model in models]
+            console.print_json(data={"searched": [str(path) for path, _ in shelf.folders()], "models": rows})
+            return
         if not models:
-            console.print(f"No models installed in {settings.models_dir}.", markup=False)
+            console.print(f"No models found (searched {shelf.describe()}).", markup=False)
             console.print(
                 "Install one with `jointcampaign models install FILE.argosmodel`, "
                 "or build the demo models with `jointcampaign models demo`.",
                 markup=False,
             )
         else:
-            table = Table(title=f"Models in {settings.models_dir}")
-            for column in ("pair", "version", "size", "engine", "path"):
+            table = Table(title=f"Models (searched in this order: {shelf.describe()})")
+            for column in ("pair", "active", "origin", "version", "sha256", "size", "path"):
                 table.add_column(column, overflow="fold")
             for model in models:
                 table.add_row(
-                    model.pair, model.version, _size(model.size_bytes), model.engine, str(model.path)
+                    model.pair,
+                    "yes" if model.path in active else "no (shadowed)",
+                    model.origin,
+                    model.version,
+                    model.checksum()[:12],
+                    _size(model.size_bytes),
+                    str(model.path),
                 )
             console.print(table)
         _list_apertium()
@@ -232,7 +253,9 @@ def build_command(
 def demo_command() -> None:
     """Build (once, then cached) and install the demo models: English to es, vi, ar, hi and zh.
 
-    They cover the demo campaign's copy and subtitles. The first run trains for a minute or two.
+    They cover the demo campaign's copy and subtitles, and little else. They go into their own
+    folder and are used only for pairs no real model covers: your own models stay active and
+    untouched. The first run trains for a minute or two.
 
     Example:  jointcampaign models demo
     """
@@ -247,8 +270,18 @@ def demo_command() -> None:
                 if "step " not in message:
                     console.print(message, markup=False, highlight=False)
 
-            models = ensure_demo_models(settings.models_dir, settings.cache_dir, progress=show)
-        console.print(f"{len(models)} demo models ready in {settings.models_dir}", markup=False)
+            models = ensure_demo_models(settings.demo_models_dir, settings.cache_dir, progress=show)
+        console.print(f"{len(models)} demo models ready in {settings.demo_models_dir}", markup=False)
+        from jointcampaign.translate.model_store import active_models
+
+        active = active_models(settings.model_shelf)
+        for model in models:
+            used = active[(model.from_code, model.to_code)]
+            if used.path != model.path:
+                console.print(
+                    f"{model.pair}: your {used.origin} model in {used.path.parent} stays the one used",
+                    markup=False,
+                )
 
 
 @models_app.command("remove")
@@ -256,7 +289,9 @@ def remove_command(
     source: Annotated[str, typer.Argument(metavar="FROM", help="Source language, e.g. en.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="Target language, e.g. es.")],
 ) -> None:
-    """Uninstall the model for one language pair.
+    """Uninstall the model for one language pair: the one you installed, else the demo model.
+
+    Models in argostranslate's own folders are never removed by jointcampaign.
 
     Example:  jointcampaign models remove en es
     """
@@ -265,5 +300,5 @@ def remove_command(
         from jointcampaign.translate.model_store import remove_model
 
         _language(source, "FROM"), _language(target, "TO")
-        for model in remove_model(settings.models_dir, source, target):
+        for model in remove_model(settings.model_shelf, source, target):
             console.print(f"Removed {model.pair} (version {model.version}) from {model.path}", markup=False)

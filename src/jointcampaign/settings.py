@@ -8,12 +8,31 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jointcampaign.translate.model_shelf import ModelShelf
 
 ENV_PREFIX = "JOINTCAMPAIGN_"
 ENGINE_PREFIX = ENV_PREFIX + "ENGINE_"
 ENGINES = ("argos", "apertium")
 # argostranslate's own package index; organisations point JOINTCAMPAIGN_MODEL_INDEX_URL at a mirror.
 DEFAULT_MODEL_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+# argostranslate's package folders, read (never written) by the project. Settings resolves them
+# once and exports the list here, because it points ARGOS_PACKAGES_DIR at its own folder.
+ARGOS_DIRS_VARIABLE = ENV_PREFIX + "ARGOS_DIRS"
+
+
+def _standard_argos_dirs(env: dict[str, str], own_models: Path) -> tuple[Path, ...]:
+    """$ARGOS_PACKAGES_DIR (unless it is our own folder) and argostranslate's default folder."""
+    if ARGOS_DIRS_VARIABLE in env:  # resolved by a parent process, or set by the user ("" = none)
+        return tuple(Path(part).expanduser() for part in env[ARGOS_DIRS_VARIABLE].split(os.pathsep) if part)
+    xdg = env.get("XDG_DATA_HOME")
+    data = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    found = [Path(env["ARGOS_PACKAGES_DIR"]).expanduser()] if env.get("ARGOS_PACKAGES_DIR") else []
+    found.append(data / "argos-translate" / "packages")
+    own = own_models.expanduser().resolve()
+    return tuple(dict.fromkeys(path for path in found if path.expanduser().resolve() != own))
 
 
 def _default_home() -> Path:
@@ -45,6 +64,8 @@ class Settings:
     portal_url: str | None = None
     # JOINTCAMPAIGN_PORTAL_DB: the portal's SQLite file (tokens, audit, clicks, redemptions)
     portal_db_file: Path | None = None
+    # argostranslate's package folders, searched after models_dir and never written.
+    argos_dirs: tuple[Path, ...] = ()
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -60,6 +81,18 @@ class Settings:
     @property
     def portal_db(self) -> Path:
         return self.portal_db_file if self.portal_db_file is not None else self.home / "portal.sqlite3"
+
+    @property
+    def demo_models_dir(self) -> Path:
+        """The demo phrase-table models: their own folder, searched last, so they never shadow a real one."""
+        return self.home / "demo-models"
+
+    @property
+    def model_shelf(self) -> ModelShelf:
+        """Every folder models are used from, in search order (see translate/model_shelf.py)."""
+        from jointcampaign.translate.model_shelf import ModelShelf
+
+        return ModelShelf(installed=self.models_dir, argos=self.argos_dirs, demo=self.demo_models_dir)
 
     @property
     def cache_dir(self) -> Path:
@@ -92,7 +125,11 @@ class Settings:
         if db := env.get(ENV_PREFIX + "PORTAL_DB"):
             settings = replace(settings, portal_db_file=Path(db).expanduser())
         return replace(
-            settings, engines=_engines(env), fallback_engine=_fallback(env), portal_url=_portal_url(env)
+            settings,
+            engines=_engines(env),
+            fallback_engine=_fallback(env),
+            portal_url=_portal_url(env),
+            argos_dirs=_standard_argos_dirs(env, settings.models_dir),
         )
 
     @classmethod
@@ -109,6 +146,8 @@ class Settings:
     def export_to_environment(self) -> None:
         """Point argostranslate at our folders before it is imported (it reads them at import time)."""
         self.models_dir.mkdir(parents=True, exist_ok=True)
+        # Kept for child processes (flows), which would otherwise see only our own folder.
+        os.environ[ARGOS_DIRS_VARIABLE] = os.pathsep.join(str(path) for path in self.argos_dirs)
         os.environ["ARGOS_PACKAGES_DIR"] = str(self.models_dir)
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
 

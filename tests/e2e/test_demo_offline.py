@@ -93,6 +93,9 @@ def test_demo_runs_offline_and_delivers_every_language(
         assert [b["deliverable"] for b in manifest["blockers"]] == ["review-es"]
         languages = BUNDLE_LANGUAGES[partner]
         assert manifest["languages"] == languages
+        for language in languages:  # which model made each language: the demo ones, named by checksum
+            (model,) = manifest["translation"][language]["models"]
+            assert model["origin"] == "demo" and len(model["sha256"]) == 64, model
         assert sorted(c["language"] for c in manifest["cuts"]) == sorted(languages)
         assert sorted(p.name for p in (data / "copy").iterdir()) == sorted(languages)
         assert sorted(p.name for p in (data / "video").iterdir()) == sorted(languages)

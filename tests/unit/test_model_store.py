@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from jointcampaign.cli_models import models_app
 from jointcampaign.errors import ToolMissingError, UserInputError
 from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.languages import sentence_separator, to_argos_code
+from jointcampaign.translate.languages import expected_scripts, sentence_separator, to_argos_code
 from jointcampaign.translate.model_store import (
     has_pair,
     install_model,
@@ -80,7 +80,13 @@ def make_package(
     [
         ("es", "es"),
         ("es-419", "es"),
-        ("pt-BR", "pt"),
+        ("pt-BR", "pb"),
+        ("pt", "pt"),
+        ("pt-PT", "pt"),
+        ("no", "nb"),
+        ("fil", "tl"),
+        ("mo", "ro"),
+        ("sw", "sw"),
         ("zh-Hans", "zh"),
         ("zh-CN", "zh"),
         ("zh", "zh"),
@@ -97,10 +103,17 @@ def test_bcp47_tags_map_to_argos_codes(tag: str, code: str) -> None:
     assert to_argos_code(tag) == code
 
 
-@pytest.mark.parametrize("tag", ["", "-", "e", "english", "12"])
-def test_malformed_tags_are_rejected(tag: str) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("tag", ["", "-", "e", "english", "12", "xx", "qq-ZZ"])
+def test_malformed_and_unregistered_tags_are_rejected_with_the_known_codes(tag: str) -> None:
+    with pytest.raises(ValueError, match=r"Argos models use: ar, az, .*pb, .*vi, zh, zt"):
         to_argos_code(tag)
+
+
+def test_a_script_subtag_decides_the_expected_script() -> None:
+    assert expected_scripts("sr-Latn") == {"LATIN"}
+    assert expected_scripts("sr-Cyrl") == {"CYRILLIC"}
+    assert expected_scripts("pt-BR") == {"LATIN"}
+    assert expected_scripts("zh-Hant") == {"CJK"}
 
 
 def test_sentences_join_without_spaces_in_chinese_and_japanese() -> None:

@@ -65,6 +65,7 @@ def stage_payload(
     today: dt.date,
     *,
     kpis: KpiReport | None = None,
+    models: dict[str, list[dict[str, str]]] | None = None,
 ) -> Path:
     """The partner's payload folder: only `languages` (the languages its bundle holds).
 
@@ -128,7 +129,10 @@ def stage_payload(
         },
         "blockers": [b.as_dict() for b in everything],
         "failures": [f.as_dict() for f in outcome.failures if f.partner in (None, partner)],
-        "translation": {language: review.as_manifest() for language, review in reviews.items()},
+        "translation": {
+            language: review.as_manifest() | {"models": (models or {}).get(language, [])}
+            for language, review in reviews.items()
+        },
         "cuts": cuts,
         "held_back": [
             {"language": language, "reason": "translation not reviewed (translation.unreviewed_cuts: hold)"}

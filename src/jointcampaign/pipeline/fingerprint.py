@@ -24,6 +24,7 @@ from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
 from jointcampaign.settings import Settings
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.translate.engines import engine_identity, fallback_identity
+from jointcampaign.translate.model_shelf import ORIGIN_RECORD, ModelShelf
 
 # Modules that never change what a run produces: editing them must not invalidate cached work.
 _CODE_EXCLUDED = ("cli", "portal", "demo")
@@ -103,17 +104,19 @@ def code_version() -> str:
     return hasher.hexdigest()[:16]
 
 
-def model_version(models_dir: Path, source: str, target: str) -> str:
+def model_version(models: Path | ModelShelf, source: str, target: str) -> str:
     """Which installed model(s) translate source→target, down to the bytes of their files."""
     from jointcampaign.translate.model_store import plan_route
 
-    route = plan_route(models_dir, source, target)
+    route = plan_route(models, source, target)
     if route is None:
         return "none"
     hasher = Hasher()
     for model in route:
         hasher.value("model", [model.from_code, model.to_code, model.version])
-        hasher.files(model.path.name, sorted(p for p in model.path.rglob("*") if p.is_file()))
+        # Where the package came from (its origin record) is not what it translates with.
+        files = sorted(p for p in model.path.rglob("*") if p.is_file() and p.name != ORIGIN_RECORD)
+        hasher.files(model.path.name, files)
     return hasher.hexdigest()
 
 
@@ -152,7 +155,7 @@ def translation_version(settings: Settings, source: str, target: str) -> str:
     from jointcampaign.translate.engines import engine_identity
 
     engine = engine_identity(settings, source, target)
-    return f"{engine}:{model_version(settings.models_dir, source, target)}" if engine == "argos" else engine
+    return f"{engine}:{model_version(settings.model_shelf, source, target)}" if engine == "argos" else engine
 
 
 def _translation(plan: RunPlan, language: str, settings: Settings, stage: str) -> Hasher:
@@ -266,6 +269,8 @@ def bundle_fingerprint(plan: RunPlan, partner: str, outcome: RunOutcome) -> Fing
         # the brief and the plots show the KPIs so far: new clicks or redemptions rebuild the bundle
         .value("kpis", plan.kpis.for_partner(partner).as_dict() if plan.kpis else None)
         .value("portal_url", plan.portal_url)
+        # the manifest names each language's model with its origin and checksum
+        .value("models", {lang: plan.models.get(lang, []) for lang in languages})
     )
     hasher.value("held", sorted(outcome.held))
     for copy in sorted((c for c in outcome.copies if c.language in languages), key=lambda c: c.language):
@@ -290,8 +295,9 @@ def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
     hasher = Hasher().value("code", code_version()).value("sources", inputs_digest(loaded))
     # where things live, how many threads and the desk's upload limits change no output
     # (the portal database's location neither: the nightly pass adds the KPIs it holds on its own)
+    # (nor which folders models are read from: the models themselves are hashed below)
     ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb",
-               "portal_db_file")  # fmt: skip
+               "portal_db_file", "argos_dirs")  # fmt: skip
     hasher.value("settings", asdict(settings) | dict.fromkeys(ignored))
     for language in campaign.languages:
         hasher.value(language, translation_version(settings, campaign.source_language, language))

@@ -41,6 +41,8 @@ class RunPlan:
     # issue 19: where end-card QR codes point (the portal's counting redirect), and the KPIs so far
     portal_url: str | None = None
     kpis: KpiReport | None = None
+    # the models that translate each language (origin, version, sha256), recorded in manifest.json
+    models: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def source_language(self) -> str:
@@ -90,6 +92,13 @@ def attach_measurement(plan: RunPlan, settings: Settings) -> None:
     plan.kpis = kpi_report(plan.loaded, settings.portal_db, plan.today)
     plan.layout.campaign_dir.mkdir(parents=True, exist_ok=True)
     publish_plan(plan.loaded, plan.layout.campaign_dir)
+
+
+def attach_models(plan: RunPlan, settings: Settings) -> None:
+    """Record which model translates each language of the run, for the manifests."""
+    from jointcampaign.translate.engines import models_used
+
+    plan.models = {lang: models_used(settings, plan.source_language, lang) for lang in plan.languages}
 
 
 def plan_run(report: ValidationReport, out_dir: Path, languages: list[str] | None = None) -> RunPlan:
@@ -304,7 +313,7 @@ def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> Pa
 
     payload = stage_payload(
         plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today,
-        kpis=plan.kpis,
+        kpis=plan.kpis, models=plan.models,
     )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)

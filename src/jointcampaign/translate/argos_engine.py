@@ -19,6 +19,7 @@ from typing import Any
 from jointcampaign.errors import ToolMissingError
 from jointcampaign.translate.decoding import decode_sentencepiece
 from jointcampaign.translate.languages import sentence_separator
+from jointcampaign.translate.model_shelf import ModelShelf
 from jointcampaign.translate.model_store import INSTALL_FIX, InstalledModel, missing_pair_error, plan_route
 from jointcampaign.translate.protocol import TranslationBatch
 from jointcampaign.translate.sentences import split_sentences
@@ -75,11 +76,11 @@ class _LoadedModel:
 
 
 class ArgosTranslator:
-    """The Translator protocol over the Argos packages installed in `models_dir`."""
+    """The Translator protocol over the Argos packages installed in `models_dir` (one folder or a shelf)."""
 
     name = "argos"
 
-    def __init__(self, models_dir: Path, threads: int = 1, beam_size: int = 1) -> None:
+    def __init__(self, models_dir: Path | ModelShelf, threads: int = 1, beam_size: int = 1) -> None:
         self.models_dir = models_dir
         self.threads = max(1, threads)
         self.beam_size = max(1, beam_size)

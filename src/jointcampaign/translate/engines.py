@@ -40,7 +40,7 @@ def build_engine(settings: Settings) -> Translator:
     """The engine(s) the settings choose; Argos alone unless JOINTCAMPAIGN_ENGINE_<LANG> says otherwise."""
     from jointcampaign.translate.argos_engine import ArgosTranslator
 
-    argos = ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
+    argos = ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=settings.beam_size)
     if not any(engine == "apertium" for _, engine in settings.engines):
         return argos
     from jointcampaign.translate.apertium_engine import ApertiumTranslator
@@ -56,7 +56,7 @@ def pair_available(settings: Settings, source: str, target: str) -> bool:
         return available(source, target)
     from jointcampaign.translate.model_store import has_pair
 
-    return has_pair(settings.models_dir, source, target)
+    return has_pair(settings.model_shelf, source, target)
 
 
 def engine_identity(settings: Settings, source: str, target: str) -> str:
@@ -72,6 +72,16 @@ def engine_identity(settings: Settings, source: str, target: str) -> str:
         return "apertium:missing"
 
 
+def models_used(settings: Settings, source: str, target: str) -> list[dict[str, str]]:
+    """The models that translate source→target, as manifests record them: for Argos the chained
+    packages (origin, version, sha256); for Apertium the engine's version; none when not covered."""
+    if settings.engine_for(target) == "apertium":
+        return [{"pair": f"{source}→{target}", "engine": "apertium", "version": engine_identity(settings, source, target)}]
+    from jointcampaign.translate.model_store import plan_route
+
+    return [model.record() for model in plan_route(settings.model_shelf, source, target) or []]
+
+
 def build_fallback(settings: Settings) -> Translator | None:
     """The second engine needs_review strings are retried with (JOINTCAMPAIGN_FALLBACK_ENGINE), if any."""
     if settings.fallback_engine == "apertium":
@@ -81,7 +91,7 @@ def build_fallback(settings: Settings) -> Translator | None:
     if settings.fallback_engine == "argos":
         from jointcampaign.translate.argos_engine import ArgosTranslator
 
-        return ArgosTranslator(settings.models_dir, threads=settings.threads, beam_size=settings.beam_size)
+        return ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=settings.beam_size)
     return None
 
 

@@ -4,64 +4,74 @@ from __future__ import annotations
 
 import unicodedata
 
-# Argos labels Traditional Chinese "zt"; everything else uses the plain ISO 639 primary subtag.
-_TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
+import langcodes
+
 # Scripts written without spaces between sentences.
 _NO_SPACE_BETWEEN_SENTENCES = frozenset({"zh", "zt", "ja"})
-# Tags that older data still uses for languages whose code changed.
-_RENAMED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
 
-_NAMES = {
-    "ar": "Arabic",
-    "bn": "Bengali",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "id": "Indonesian",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "nl": "Dutch",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "th": "Thai",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
-    "zt": "Chinese (traditional)",
+# The one table from BCP 47 to Argos codes: the tags whose Argos code is not their primary language
+# subtag. A script subtag is looked up before a region (zh-Hans-TW is Simplified). Everything else
+# uses its ISO 639 primary subtag, after langcodes has replaced deprecated ones (iw → he, mo → ro).
+_ARGOS_CODE_OF_TAG = {
+    "pt-BR": "pb",  # the Argos index labels Brazilian Portuguese "pb"
+    "zh-Hans": "zh",
+    "zh-Hant": "zt",  # and Traditional Chinese "zt"
+    "zh-TW": "zt",
+    "zh-HK": "zt",
+    "zh-MO": "zt",
+    "no": "nb",  # Norwegian: the index has Bokmål only
+    "fil": "tl",  # Filipino: the index says Tagalog
 }
+
+# Languages of the public Argos index (argospm-index, 2026) and of the demo models (vi), with English
+# names for model metadata and messages. Other registered languages pass through as their primary
+# subtag, so a model someone trained for them is still found.
+ARGOS_LANGUAGES = {
+    "ar": "Arabic", "az": "Azerbaijani", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
+    "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
+    "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "gl": "Galician", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
+    "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean", "ky": "Kyrgyz",
+    "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay", "nb": "Norwegian", "nl": "Dutch",
+    "pb": "Portuguese (Brazil)", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+    "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sv": "Swedish", "th": "Thai", "tl": "Tagalog",
+    "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+    "zt": "Chinese (traditional)",
+}  # fmt: skip
+
+
+def _known_codes() -> str:
+    return ", ".join(sorted(ARGOS_LANGUAGES))
 
 
 def to_argos_code(tag: str) -> str:
-    """`zh-Hans` → `zh`, `zh-Hant`/`zh-TW` → `zt`, `pt-BR` → `pt`, `es-419` → `es`.
+    """`zh-Hans` → `zh`, `zh-Hant`/`zh-TW` → `zt`, `pt-BR` → `pb`, `es-419` → `es`, `iw` → `he`.
 
-    Raises ValueError for an empty or malformed tag; the campaign validator reports those first.
+    Raises ValueError, naming the known codes, for a tag that is not a registered BCP 47 tag; the
+    campaign validator reports those first.
     """
-    subtags = [part.lower() for part in tag.strip().replace("_", "-").split("-")]
-    primary = subtags[0]
-    if not primary.isalpha() or not 2 <= len(primary) <= 3:
-        raise ValueError(f"{tag!r} is not a BCP 47 language tag (expected something like 'es' or 'zh-Hans')")
-    primary = _RENAMED.get(primary, primary)
-    if primary == "zh":
-        rest = subtags[1:]
-        if "hant" in rest:
-            return "zt"
-        if "hans" not in rest and any(region in _TRADITIONAL_CHINESE_REGIONS for region in rest):
-            return "zt"
-    return primary
+    text = tag.strip().replace("_", "-")
+    if not text or not langcodes.tag_is_valid(text):
+        raise ValueError(
+            f"{tag!r} is not a BCP 47 language tag (expected something like 'es', 'pt-BR' or 'zh-Hans'); "
+            f"Argos models use: {_known_codes()}"
+        )
+    parsed = langcodes.Language.get(langcodes.standardize_tag(text))
+    primary = str(parsed.language)
+    for qualifier in (parsed.script, parsed.territory):
+        if qualifier and (code := _ARGOS_CODE_OF_TAG.get(f"{primary}-{qualifier}")):
+            return code
+    return _ARGOS_CODE_OF_TAG.get(primary, primary)
+
+
+def is_known_argos_code(code: str) -> bool:
+    return code in ARGOS_LANGUAGES
 
 
 def language_name(tag: str) -> str:
     """English name for model metadata and messages; falls back to the code itself."""
     code = to_argos_code(tag)
-    return _NAMES.get(code, code)
+    return ARGOS_LANGUAGES.get(code, code)
 
 
 def sentence_separator(tag: str) -> str:
@@ -72,7 +82,8 @@ def sentence_separator(tag: str) -> str:
 # The Unicode script a translation into each language is written in, as the first word of
 # unicodedata.name() ("LATIN SMALL LETTER A" → LATIN). Used to catch a mislabelled model package.
 # Languages missing here are not script-checked (the install message says so).
-_LATIN = ("de", "en", "es", "fr", "id", "it", "nl", "pl", "pt", "tr", "vi")
+_LATIN = ("az", "ca", "cs", "da", "de", "en", "eo", "es", "et", "eu", "fi", "fr", "ga", "gl", "hu", "id", "it",
+          "lt", "lv", "ms", "nb", "nl", "pb", "pl", "pt", "ro", "sk", "sl", "sq", "sv", "tl", "tr", "vi")
 _SCRIPT_OF_LANGUAGE: dict[str, frozenset[str]] = {
     **{code: frozenset({"LATIN"}) for code in _LATIN},
     "ar": frozenset({"ARABIC"}),
@@ -82,6 +93,10 @@ _SCRIPT_OF_LANGUAGE: dict[str, frozenset[str]] = {
     "hi": frozenset({"DEVANAGARI"}),
     "bn": frozenset({"BENGALI"}),
     "ru": frozenset({"CYRILLIC"}),
+    "bg": frozenset({"CYRILLIC"}),
+    "ky": frozenset({"CYRILLIC"}),
+    "sr": frozenset({"CYRILLIC", "LATIN"}),
+    "el": frozenset({"GREEK"}),
     "uk": frozenset({"CYRILLIC"}),
     "th": frozenset({"THAI"}),
     "ko": frozenset({"HANGUL"}),
@@ -91,8 +106,20 @@ _SCRIPT_OF_LANGUAGE: dict[str, frozenset[str]] = {
 }
 
 
+# ISO 15924 script subtags (sr-Latn, sr-Cyrl, az-Arab …) as unicodedata name prefixes.
+_SCRIPT_SUBTAG = {
+    "Latn": "LATIN", "Cyrl": "CYRILLIC", "Arab": "ARABIC", "Hebr": "HEBREW", "Deva": "DEVANAGARI",
+    "Beng": "BENGALI", "Thai": "THAI", "Hang": "HANGUL", "Grek": "GREEK", "Hans": "CJK", "Hant": "CJK",
+}  # fmt: skip
+
+
 def expected_scripts(tag: str) -> frozenset[str] | None:
-    """The Unicode script names text in this language is written in; None when not known here."""
+    """The Unicode script names text in this language is written in; None when not known here.
+
+    A script subtag in the tag decides (sr-Latn is Latin); else the language's usual script."""
+    script = langcodes.Language.get(tag.replace("_", "-")).script if langcodes.tag_is_valid(tag) else None
+    if script in _SCRIPT_SUBTAG:
+        return frozenset({_SCRIPT_SUBTAG[script]})
     return _SCRIPT_OF_LANGUAGE.get(to_argos_code(tag))
 
 

@@ -218,7 +218,11 @@ def demo_archive_path(table: Path, cache_dir: Path) -> Path:
 def ensure_demo_models(
     models_dir: Path, cache_dir: Path, progress: Progress | None = None
 ) -> list[InstalledModel]:
-    """Build (once, cached by table hash) and install every demo model that is not installed yet."""
+    """Build (once, cached by table hash) and install every demo model that is not installed yet.
+
+    `models_dir` is the demo folder (Settings.demo_models_dir), never the user's own models folder:
+    installing replaces a model of the same pair in the folder it installs into.
+    """
     say = progress or (lambda message: None)
     results = []
     for table in demo_tables():
@@ -244,7 +248,8 @@ def ensure_demo_models(
                 build_argos_model(table, source, target, archive, progress=say)
             else:
                 say(f"{source}→{target}: using the cached demo model {archive.name}")
-        results.append(install_model(archive, models_dir))
+        source_note = f"demo phrase table {table.name}"
+        results.append(install_model(archive, models_dir, origin="demo", source=source_note))
         say(f"{source}→{target}: installed into {models_dir}")
     return results
 

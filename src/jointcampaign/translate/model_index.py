@@ -90,7 +90,7 @@ def install_from_index(
         url = _download(entry, index_url, archive, progress)
         _check_download(entry, url, archive)
         try:
-            return install_model(archive, models_dir)
+            return install_model(archive, models_dir, origin="index", source=url)
         except UserInputError as err:
             raise _about_download(err, url) from err
     finally:

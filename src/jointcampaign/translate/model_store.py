@@ -1,7 +1,8 @@
 """Installed translation models: install (validated), list, remove, and which pairs are covered.
 
-The models folder is argostranslate's packages folder: one sub-folder per package, each with a
-metadata.json. Listing reads only those JSON files, so validation can call it freely.
+Each models folder is laid out like argostranslate's packages folder: one sub-folder per
+package, each with a metadata.json. Listing reads only small files, so validation can call it
+freely. Several folders are searched (see model_shelf.py); the first that has a pair wins.
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jointcampaign.errors import ToolMissingError, UserInputError
+from jointcampaign.fileio import sha256_file, sha256_tree
 from jointcampaign.translate.languages import to_argos_code
+from jointcampaign.translate.model_shelf import (
+    EXTERNAL,
+    ORIGIN_RECORD,
+    ModelShelf,
+    as_shelf,
+    origin_record,
+    read_origin_record,
+    write_origin_record,
+)
 from jointcampaign.translate.package_probe import probe_package
 
 PIVOT = "en"
@@ -37,23 +48,57 @@ class InstalledModel:
     size_bytes: int
     path: Path
     engine: str = "argos"
+    # demo / index / file (recorded at install), argos (argostranslate's folders) or unrecorded.
+    origin: str = "unrecorded"
+    # sha256 of the archive it was installed from, when the project installed it.
+    archive_sha256: str = ""
 
     @property
     def pair(self) -> str:
         return f"{self.from_code}→{self.to_code}"
 
+    def checksum(self) -> str:
+        """The archive's sha256 when recorded, else one sha256 over the package's files."""
+        if self.archive_sha256:
+            return self.archive_sha256
+        files = [path for path in self.path.rglob("*") if path.is_file() and path.name != ORIGIN_RECORD]
+        return "files:" + sha256_tree(files, self.path)
 
-def list_models(models_dir: Path) -> list[InstalledModel]:
-    """Installed translation packages, sorted by pair. Folders that are not packages are skipped."""
-    if not models_dir.is_dir():
-        return []
-    models = []
-    for folder in sorted(models_dir.iterdir()):
-        metadata = _read_metadata(folder)
-        if metadata is None or metadata.get("type", "translate") != "translate":
+    def record(self) -> dict[str, str]:
+        """What a manifest and `models list --json` say about the model (no machine-specific path)."""
+        return {
+            "pair": self.pair,
+            "from": self.from_code,
+            "to": self.to_code,
+            "engine": self.engine,
+            "origin": self.origin,
+            "version": self.version,
+            "sha256": self.checksum(),
+        }
+
+
+def list_models(models: Path | ModelShelf) -> list[InstalledModel]:
+    """Installed translation packages of every folder, sorted by pair; for one pair, the model
+    that is used comes first. Folders that are not packages are skipped."""
+    found = []
+    for rank, (models_dir, fallback_origin) in enumerate(as_shelf(models).folders()):
+        if not models_dir.is_dir():
             continue
-        models.append(_describe(folder, metadata))
-    return sorted(models, key=lambda model: (model.from_code, model.to_code, model.path.name))
+        for folder in sorted(models_dir.iterdir()):
+            metadata = _read_metadata(folder)
+            if metadata is None or metadata.get("type", "translate") != "translate":
+                continue
+            found.append((rank, _describe(folder, metadata, fallback_origin)))
+    found.sort(key=lambda item: (item[1].from_code, item[1].to_code, item[0], item[1].path.name))
+    return [model for _, model in found]
+
+
+def active_models(models: Path | ModelShelf) -> dict[tuple[str, str], InstalledModel]:
+    """The model used for each pair: the first folder of the shelf that has the pair wins."""
+    active: dict[tuple[str, str], InstalledModel] = {}
+    for model in list_models(models):
+        active.setdefault((model.from_code, model.to_code), model)
+    return active
 
 
 def stray_folders(models_dir: Path) -> list[Path]:
@@ -67,14 +112,12 @@ def stray_folders(models_dir: Path) -> list[Path]:
     ]
 
 
-def find_model(models_dir: Path, from_code: str, to_code: str) -> InstalledModel | None:
-    for model in list_models(models_dir):
-        if model.from_code == from_code and model.to_code == to_code:
-            return model
-    return None
+def find_model(models: Path | ModelShelf, from_code: str, to_code: str) -> InstalledModel | None:
+    """The model used for from_code→to_code (Argos codes), or None."""
+    return active_models(models).get((from_code, to_code))
 
 
-def plan_route(models_dir: Path, source: str, target: str) -> list[InstalledModel] | None:
+def plan_route(models: Path | ModelShelf, source: str, target: str) -> list[InstalledModel] | None:
     """The models to chain for source→target (BCP 47 tags): one direct model, or two through English.
 
     An empty list means no model is needed (same language); None means the pair is not covered.
@@ -82,7 +125,7 @@ def plan_route(models_dir: Path, source: str, target: str) -> list[InstalledMode
     source_code, target_code = to_argos_code(source), to_argos_code(target)
     if source_code == target_code:
         return []
-    installed = {(model.from_code, model.to_code): model for model in list_models(models_dir)}
+    installed = active_models(models)
     direct = installed.get((source_code, target_code))
     if direct is not None:
         return [direct]
@@ -92,18 +135,19 @@ def plan_route(models_dir: Path, source: str, target: str) -> list[InstalledMode
     return None
 
 
-def has_pair(models_dir: Path, source: str, target: str) -> bool:
+def has_pair(models: Path | ModelShelf, source: str, target: str) -> bool:
     """True when source→target can be translated, directly or through English."""
-    return plan_route(models_dir, source, target) is not None
+    return plan_route(models, source, target) is not None
 
 
-def missing_pair_error(models_dir: Path, source: str, target: str) -> ToolMissingError:
+def missing_pair_error(models: Path | ModelShelf, source: str, target: str) -> ToolMissingError:
     source_code, target_code = to_argos_code(source), to_argos_code(target)
     wanted = f"{source_code}→{target_code}"
     if PIVOT not in (source_code, target_code):
         wanted += f" (or {source_code}→{PIVOT} plus {PIVOT}→{target_code})"
     lines = [
-        f"No translation model for {source}→{target} is installed in {models_dir}.",
+        f"No translation model for {source}→{target} is installed "
+        f"(searched {as_shelf(models).describe()}).",
         f"    fix: install an Argos model for {wanted}: {INSTALL_FIX}",
     ]
     demo = demo_pairs()
@@ -121,7 +165,14 @@ def demo_pairs() -> set[tuple[str, str]]:
     return pairs
 
 
-def install_model(archive: Path, models_dir: Path, *, probe: bool = True) -> InstalledModel:
+def install_model(
+    archive: Path,
+    models_dir: Path,
+    *,
+    probe: bool = True,
+    origin: str = "file",
+    source: str | None = None,
+) -> InstalledModel:
     """Validate a .argosmodel file and install it, replacing any installed model for the same pair.
 
     With `probe` (always, outside tests of the archive handling itself) the staged package must
@@ -130,8 +181,11 @@ def install_model(archive: Path, models_dir: Path, *, probe: bool = True) -> Ins
     Extraction happens in a staging folder beside the models folder, and the package is loaded with
     argostranslate's own `Package` class before it is moved in, so a broken archive never leaves a
     half-installed folder (one without metadata.json stops argostranslate from listing anything).
+    Only `models_dir` is written: a model for the same pair in another folder is left as it is.
+    `origin` (file / index / demo) and `source` (path or URL) are recorded in the package.
     """
     top, metadata = validate_archive(archive)
+    record = origin_record(origin, source or str(archive.resolve()), sha256_file(archive))
     models_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(models_dir / ".install.lock"):
         staging = Path(tempfile.mkdtemp(prefix=f".{models_dir.name}-install-", dir=models_dir.parent))
@@ -144,6 +198,7 @@ def install_model(archive: Path, models_dir: Path, *, probe: bool = True) -> Ins
             _check_loads(staged, archive)
             if probe:
                 probe_package(staged, archive, metadata)
+            write_origin_record(staged, record)
             destination = models_dir / top
             replaced = [model.path for model in list_models(models_dir) if _same_pair(model, metadata)]
             if destination.exists():
@@ -153,24 +208,35 @@ def install_model(archive: Path, models_dir: Path, *, probe: bool = True) -> Ins
             os.replace(staged, destination)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return _describe(destination, metadata)
+    return _describe(destination, metadata, origin)
 
 
-def remove_model(models_dir: Path, source: str, target: str) -> list[InstalledModel]:
-    """Uninstall every model for source→target; UserInputError when there is none."""
+def remove_model(models: Path | ModelShelf, source: str, target: str) -> list[InstalledModel]:
+    """Uninstall the model used for source→target, when it is one the project installed (its own
+    folder or the demo folder); after that the next folder's model for the pair, if any, is used.
+
+    argostranslate's folders are never written: a pair used from there is refused with the fix.
+    """
+    shelf = as_shelf(models)
     source_code, target_code = to_argos_code(source), to_argos_code(target)
-    with exclusive_lock(models_dir / ".install.lock"):
-        removed = [
-            model
-            for model in list_models(models_dir)
-            if (model.from_code, model.to_code) == (source_code, target_code)
-        ]
-        if not removed:
-            raise UserInputError.single(
-                models_dir,
-                f"no model for {source_code}→{target_code} is installed",
-                "see what is installed with `jointcampaign models list`",
-            )
+    pair = (source_code, target_code)
+    active = active_models(shelf).get(pair)
+    if active is None:
+        raise UserInputError.single(
+            shelf.installed,
+            f"no model for {source_code}→{target_code} is installed",
+            "see what is installed with `jointcampaign models list`",
+        )
+    folder = active.path.parent
+    if active.origin == EXTERNAL:
+        raise UserInputError.single(
+            active.path,
+            f"the {source_code}→{target_code} model in use is in argostranslate's own folder, "
+            "which jointcampaign only reads",
+            "remove it with argostranslate (`argospm remove ...`) or delete that folder yourself",
+        )
+    with exclusive_lock(folder / ".install.lock"):
+        removed = [model for model in list_models(folder) if (model.from_code, model.to_code) == pair]
         for model in removed:
             shutil.rmtree(model.path)
     return removed
@@ -284,12 +350,18 @@ def _read_metadata(folder: Path) -> dict[str, Any] | None:
     return metadata
 
 
-def _describe(folder: Path, metadata: dict[str, Any]) -> InstalledModel:
+def _describe(folder: Path, metadata: dict[str, Any], fallback_origin: str) -> InstalledModel:
     size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    record = read_origin_record(folder) or {}
+    origin = str(record.get("origin") or fallback_origin)
+    if fallback_origin == EXTERNAL:  # a record copied along by hand does not make it ours
+        origin = EXTERNAL
     return InstalledModel(
         from_code=metadata["from_code"],
         to_code=metadata["to_code"],
         version=metadata["package_version"],
         size_bytes=size,
         path=folder,
+        origin=origin,
+        archive_sha256=str(record.get("sha256") or ""),
     )
