@@ -261,8 +261,14 @@ def demo_command() -> None:
     """
     with user_errors():
         settings = Settings.for_process()
-        from jointcampaign.translate.model_builder import ensure_demo_models
+        from jointcampaign.translate.model_builder import ensure_demo_models, move_legacy_demo_models
 
+        for model in move_legacy_demo_models(settings.models_dir, settings.demo_models_dir):
+            console.print(
+                f"{model.pair}: moved the demo model an earlier version installed among your own models "
+                f"to {settings.demo_models_dir}",
+                markup=False,
+            )
         with console.status("Preparing the demo models…") as status:
 
             def show(message: str) -> None:

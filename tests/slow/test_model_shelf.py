@@ -148,3 +148,23 @@ def test_a_translation_uses_the_active_model_of_each_folder(machine: dict[str, P
     shutil.rmtree(machine["argos"])
     code, output = _cli(machine, "models", "list", "--json")
     assert [m["origin"] for m in json.loads(output)["models"] if m["pair"] == "en→vi"] == ["demo"]
+
+
+def test_demo_models_an_earlier_version_put_among_the_users_models_move_to_the_demo_folder(
+    machine: dict[str, Path], demo_model_cache: Path
+) -> None:
+    installed = machine["home"] / "models"
+    with zipfile.ZipFile(_demo_archive(demo_model_cache, "hi")) as archive:
+        archive.extractall(installed)  # as versions before the demo folder left it: no origin record
+    mine = _relabelled(_demo_archive(demo_model_cache, "es"), machine["root"] / "mine.argosmodel", "1.9")
+    assert _cli(machine, "models", "install", str(mine))[0] == 0
+
+    code, output = _cli(machine, "models", "demo")
+    assert code == 0, output
+    assert "en→hi: moved the demo model" in output
+    assert sorted(p.name for p in installed.iterdir() if not p.name.startswith(".")) == [
+        next(p.name for p in installed.iterdir() if "en_es" in p.name)
+    ]
+    pairs = _listed(machine)
+    assert [(m["origin"], m["active"]) for m in pairs["en→hi"]] == [("demo", True)]
+    assert [(m["origin"], m["version"]) for m in pairs["en→es"]][0] == ("file", "1.9")

@@ -254,6 +254,30 @@ def ensure_demo_models(
     return results
 
 
+def move_legacy_demo_models(installed_dir: Path, demo_dir: Path) -> list[InstalledModel]:
+    """Demo models that versions before the demo folder installed among the user's own models:
+    moved to the demo folder, where they no longer shadow a real model. Only packages of the
+    current demo tables' exact versions, with no origin record, are taken; anything else stays."""
+    demo_versions = {}
+    for table in demo_tables():
+        source, target = _table_pair(table)
+        demo_versions[(source, target)] = model_version(table_digest(table, source, target, 0))
+    moved = []
+    for model in list_models(installed_dir):
+        pair = (model.from_code, model.to_code)
+        if model.origin != "unrecorded" or demo_versions.get(pair) != model.version:
+            continue
+        destination = demo_dir / model.path.name
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        with exclusive_lock(installed_dir / ".install.lock"), exclusive_lock(demo_dir / ".install.lock"):
+            if destination.exists():
+                shutil.rmtree(model.path)
+            else:
+                os.replace(model.path, destination)
+        moved.append(model)
+    return moved
+
+
 def _table_pair(table: Path) -> tuple[str, str]:
     source, _, target = table.stem.partition("-")
     return source, target
