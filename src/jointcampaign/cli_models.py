@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.status import Status
 from rich.table import Table
 
-from jointcampaign.cli_support import console, user_errors
+from jointcampaign.cli_support import console, language_tag, user_errors
 from jointcampaign.cli_support import err_console as errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
@@ -28,12 +31,7 @@ models_app = typer.Typer(
 def _language(tag: str, option: str) -> str:
     from jointcampaign.translate.languages import to_argos_code
 
-    try:
-        return to_argos_code(tag)
-    except ValueError as err:
-        raise UserInputError.single(
-            None, str(err), "use a tag such as en, vi or zh-Hans", field=option
-        ) from err
+    return to_argos_code(language_tag(tag, option))
 
 
 def _clip(text: str, width: int = 80) -> str:
@@ -67,7 +65,9 @@ def list_command(
         models = list_models(shelf)
         active = {model.path for model in active_models(shelf).values()}
         if as_json:
-            rows = [model.record() | {"active": model.path in active, "path": str(model.path)} for model in models]
+            rows = [
+                model.record() | {"active": model.path in active, "path": str(model.path)} for model in models
+            ]
             console.print_json(data={"searched": [str(path) for path, _ in shelf.folders()], "models": rows})
             return
         if not models:
@@ -115,70 +115,182 @@ def _list_apertium() -> None:
         console.print(table)
 
 
+_PACKAGE_CODE = re.compile(r"^(?:translate-)?([A-Za-z]{2,3})_([A-Za-z]{2,3})$")
+
+
 @models_app.command("install")
 def install_command(
-    file: Annotated[
-        Path | None,
-        typer.Argument(metavar="FILE", help="A .argosmodel file, e.g. translate-en_es-1_9.argosmodel."),
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[FILE|URL|CODE]...",
+            help="What to install: .argosmodel files, URLs of .argosmodel files, or package codes of the "
+            "index (translate-en_es, or just en_es).",
+        ),
     ] = None,
     from_index: Annotated[
         tuple[str, str] | None,
         typer.Option(
             "--from-index",
             metavar="FROM TO",
-            help="Download the newest model for this pair from the package index instead, e.g. en vi.",
+            help="Download the newest model for this pair (BCP 47 tags) from the package index, e.g. en pt-BR.",
+        ),
+    ] = None,
+    for_campaign: Annotated[
+        Path | None,
+        typer.Option(
+            "--for",
+            metavar="CAMPAIGN",
+            help="Install every model this campaign folder needs from the index (through English when the "
+            "index has no direct pair); pairs the index lacks are reported with what to do.",
         ),
     ] = None,
     index_url: Annotated[
         str | None,
         typer.Option(
             "--index-url",
-            help="Package index (argostranslate's index.json format) to use, e.g. your organisation's "
-            "mirror. Default: $JOINTCAMPAIGN_MODEL_INDEX_URL, else argostranslate's public index.",
+            help="Package index (argostranslate's index.json format): a URL, an index.json file, or a "
+            "folder holding one (a mirror copied to this machine). Default: $JOINTCAMPAIGN_MODEL_INDEX_URL, "
+            "else argostranslate's public index. A `sha256` in an entry is checked.",
         ),
     ] = None,
 ) -> None:
-    """Install a model file, or download one from a package index; it replaces any installed model
-    for the same language pair.
+    """Install translation models. Each package is test-loaded before it becomes active: its model and
+    tokenizer must load and a probe sentence must come out in the target language's script. A broken
+    or mislabelled package exits with 2 and the model installed before stays active.
+
+    An installed model replaces the one you installed for the same pair; the demo models and
+    argostranslate's own folders are never touched.
 
     Examples:
 
       jointcampaign models install ~/Downloads/translate-en_es-1_9.argosmodel
 
-      jointcampaign models install --from-index en vi
+      jointcampaign models install https://models.example.org/translate-en_de-1_9.argosmodel
 
-      jointcampaign models install --from-index en vi --index-url https://models.example.org/index.json
+      jointcampaign models install translate-en_es en_pb --index-url /media/usb/argos-mirror/
+
+      jointcampaign models install --from-index en pt-BR
+
+      jointcampaign models install --for campaigns/my-campaign --index-url /media/usb/argos-mirror/
     """
     with user_errors():
         settings = Settings.for_process()
-        if (file is None) == (from_index is None):
+        given = [bool(sources), from_index is not None, for_campaign is not None]
+        if sum(given) != 1:
             raise UserInputError.single(
                 None,
-                "give either a model FILE or --from-index FROM TO",
-                "e.g. `jointcampaign models install model.argosmodel` or "
-                "`jointcampaign models install --from-index en vi`",
+                "give model FILEs, URLs or CODEs, or --from-index FROM TO, or --for CAMPAIGN (one of them)",
+                "e.g. `jointcampaign models install model.argosmodel`, "
+                "`jointcampaign models install --from-index en es` or "
+                "`jointcampaign models install --for campaigns/my-campaign`",
             )
-        if file is not None:
-            from jointcampaign.translate.model_store import install_model
-
-            model = install_model(file, settings.models_dir)
+        index = index_url or settings.model_index_url
+        if for_campaign is not None:
+            _install_for_campaign(for_campaign, index, settings)
+            return
+        if from_index is not None:
+            source, target = (
+                _language(from_index[0], "--from-index FROM"),
+                _language(from_index[1], "--from-index TO"),
+            )
+            models = [_install_pair((source, target), index, settings)]
         else:
-            assert from_index is not None
-            model = _install_from_index(from_index, index_url or settings.model_index_url, settings)
-        console.print(f"Installed {model.pair} (version {model.version}) into {model.path}", markup=False)
+            models = [_install_one(item, index, settings) for item in sources or []]
+        for model in models:
+            console.print(
+                f"Installed {model.pair} (version {model.version}, sha256 {model.checksum()[:12]}) into {model.path}",
+                markup=False,
+            )
 
 
-def _install_from_index(pair: tuple[str, str], index_url: str, settings: Settings) -> InstalledModel:
-    from jointcampaign.translate.model_index import install_from_index
+def _install_one(item: str, index: str, settings: Settings) -> InstalledModel:
+    from jointcampaign.translate.model_index import install_from_url
+    from jointcampaign.translate.model_store import install_model
 
-    source, target = _language(pair[0], "--from-index FROM"), _language(pair[1], "--from-index TO")
-    with console.status(f"Downloading the {source}→{target} model from {index_url}…") as status:
+    path = Path(item).expanduser()
+    if path.exists() or (item.endswith(".argosmodel") and "://" not in item):
+        return install_model(path, settings.models_dir)
+    if "://" in item:
+        with console.status(f"Downloading {item}…") as status:
+            return install_from_url(item, settings.models_dir, progress=_download_progress(status, item))
+    code = _PACKAGE_CODE.match(item)
+    if code is None:
+        raise UserInputError.single(
+            path,
+            "is not a model file, a URL or a package code",
+            "give a .argosmodel file that exists, an https:// URL, or an index code such as translate-en_es",
+        )
+    return _install_pair((code.group(1).lower(), code.group(2).lower()), index, settings)
 
-        def show(done: int, total: int | None) -> None:
-            size = f"{_size(done)} of {_size(total)}" if total else _size(done)
-            status.update(f"Downloading the {source}→{target} model: {size}")
 
-        return install_from_index(source, target, index_url, settings.models_dir, progress=show)
+def _download_progress(status: Status, what: str) -> Callable[[int, int | None], None]:
+    def show(done: int, total: int | None) -> None:
+        size = f"{_size(done)} of {_size(total)}" if total else _size(done)
+        status.update(f"Downloading {what}: {size}")
+
+    return show
+
+
+def _install_pair(pair: tuple[str, str], index: str, settings: Settings) -> InstalledModel:
+    from jointcampaign.translate.model_index import choose, index_location, install_entry, read_index
+
+    url = index_location(index)
+    entry = choose(read_index(url), pair[0], pair[1], url)
+    with console.status(f"Downloading the {entry.pair} model from {url}…") as status:
+        return install_entry(entry, url, settings.models_dir, progress=_download_progress(status, entry.pair))
+
+
+def _install_for_campaign(folder: Path, index: str, settings: Settings) -> None:
+    from jointcampaign.pipeline.measure import load_for_measuring
+    from jointcampaign.pipeline.model_needs import campaign_needs, describe_route
+    from jointcampaign.translate.model_index import index_location, install_entry, read_index
+
+    loaded = load_for_measuring(folder)
+    url = index_location(index)
+    needs = campaign_needs(loaded, settings, read_index(url))
+    source = loaded.campaign.source_language
+    fetched: dict[tuple[str, str], InstalledModel] = {}
+    for need in needs:
+        if need.engine != "argos":
+            console.print(
+                f"{need.language}: translated with {need.engine}; no Argos model needed", markup=False
+            )
+            continue
+        if not need.route:
+            console.print(f"{need.language}: the campaign's own language; nothing to translate", markup=False)
+            continue
+        if need.pivots:
+            console.print(
+                f"{need.language}: no direct {source}→{need.language} model; translating through English "
+                f"({describe_route(need)}), which loses some nuance: have it reviewed",
+                markup=False,
+            )
+        for pair, model in need.installed.items():
+            console.print(f"{need.language}: {pair[0]}→{pair[1]} already installed ({model.origin}, {model.version})",
+                          markup=False)  # fmt: skip
+        for pair, entry in need.to_install.items():
+            if pair not in fetched:
+                with console.status(f"Downloading the {entry.pair} model from {url}…") as status:
+                    fetched[pair] = install_entry(entry, url, settings.models_dir,
+                                                  progress=_download_progress(status, entry.pair))  # fmt: skip
+                console.print(
+                    f"{need.language}: installed {entry.pair} (version {entry.version})", markup=False
+                )
+    missing = [need for need in needs if not need.covered]
+    for need in missing:
+        pairs = ", ".join(f"{a}→{b}" for a, b in need.missing)
+        errors.print(
+            f"{need.language}: no model for {pairs} is installed or in the index {url}\n"
+            f"    fix: install a .argosmodel for it (`jointcampaign models install FILE`), build one from a "
+            f"phrase table (`jointcampaign models build`), or translate {need.language} with Apertium "
+            f"(JOINTCAMPAIGN_ENGINE_{need.language.upper().replace('-', '_')}=apertium)",
+            style="red",
+            markup=False,
+        )
+    if missing:
+        raise typer.Exit(1)
+    console.print(f"Every language of {loaded.slug} has its models.", markup=False)
 
 
 @models_app.command("build")

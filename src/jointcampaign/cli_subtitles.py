@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli_support import EXIT_FAILED, console, err_console, user_errors
+from jointcampaign.cli_support import EXIT_FAILED, console, err_console, language_tag, user_errors
 from jointcampaign.cli_translate import EXIT_NEEDS_REVIEW
 from jointcampaign.settings import Settings
 
@@ -65,6 +65,7 @@ def check(
     from jointcampaign.subtitles.check import check_subtitle_file
 
     with user_errors():
+        language_tag(lang, "--lang")
         timing = _timing(video, fps)
         result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate)
     if as_json:
@@ -123,6 +124,7 @@ def translate(
     from jointcampaign.subtitles.writer import check_output_format, write_subtitles
 
     with user_errors():
+        language_tag(to, "--to"), language_tag(source, "--from")
         check_output_format(out)
         config = Settings.for_process()
         timing = _timing(video, fps)

@@ -55,3 +55,15 @@ def user_errors() -> Iterator[None]:
 
 def split_list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def language_tag(tag: str, option: str) -> str:
+    """A language given on the command line, checked: UserInputError (exit 2) naming the option and the
+    codes the models use when it is not a BCP 47 tag. Returns the tag as given."""
+    from jointcampaign.translate.languages import to_argos_code
+
+    try:
+        to_argos_code(tag)
+    except ValueError as err:
+        raise UserInputError.single(None, str(err), "use a tag such as es, vi, pt-BR or zh-Hans", field=option) from err
+    return tag

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import err_console, user_errors
+from jointcampaign.cli_support import err_console, language_tag, user_errors
 from jointcampaign.settings import Settings
 
 EXIT_NEEDS_REVIEW = 3
@@ -59,6 +59,7 @@ def translate_command(
     from jointcampaign.pipeline.standalone import build_translator, load_glossary
 
     with user_errors():
+        language_tag(to, "--to"), language_tag(source, "--from")
         lines = (sys.stdin.read() if text in (None, "-") else text or "").splitlines()
         terms = load_glossary(glossary, to) if glossary is not None else None
         translator = build_translator(Settings.for_process(), keep=keep or (), glossary=terms)

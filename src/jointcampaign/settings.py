@@ -8,10 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from jointcampaign.translate.model_shelf import ModelShelf
+from typing import ClassVar
 
 ENV_PREFIX = "JOINTCAMPAIGN_"
 ENGINE_PREFIX = ENV_PREFIX + "ENGINE_"
@@ -33,6 +30,36 @@ def _standard_argos_dirs(env: dict[str, str], own_models: Path) -> tuple[Path, .
     found.append(data / "argos-translate" / "packages")
     own = own_models.expanduser().resolve()
     return tuple(dict.fromkeys(path for path in found if path.expanduser().resolve() != own))
+
+
+@dataclass(frozen=True)
+class ModelShelf:
+    """The model folders of one machine, in search order. Only `installed` and `demo` are written."""
+
+    # the origin of a package with no origin record, by the kind of folder it is in
+    EXTERNAL: ClassVar[str] = "argos"
+    UNRECORDED: ClassVar[str] = "unrecorded"
+
+    installed: Path
+    argos: tuple[Path, ...] = ()
+    demo: Path | None = None
+
+    def folders(self) -> list[tuple[Path, str]]:
+        """(folder, origin of packages without a record), highest priority first, no repeats."""
+        ordered = [(self.installed, self.UNRECORDED), *((path, self.EXTERNAL) for path in self.argos)]
+        if self.demo is not None:
+            ordered.append((self.demo, "demo"))
+        seen: set[Path] = set()
+        unique = []
+        for path, origin in ordered:
+            key = path.expanduser().resolve()
+            if key not in seen:
+                seen.add(key)
+                unique.append((path, origin))
+        return unique
+
+    def describe(self) -> str:
+        return ", ".join(str(path) for path, _ in self.folders())
 
 
 def _default_home() -> Path:
@@ -90,8 +117,6 @@ class Settings:
     @property
     def model_shelf(self) -> ModelShelf:
         """Every folder models are used from, in search order (see translate/model_shelf.py)."""
-        from jointcampaign.translate.model_shelf import ModelShelf
-
         return ModelShelf(installed=self.models_dir, argos=self.argos_dirs, demo=self.demo_models_dir)
 
     @property

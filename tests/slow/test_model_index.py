@@ -172,3 +172,69 @@ def test_unknown_pair_and_unreachable_index(mirror: tuple[Path, str], home: Path
     assert "cannot read the model index" in output and "JOINTCAMPAIGN_MODEL_INDEX_URL" in output
     result = CliRunner().invoke(models_app, ["install"])
     assert result.exit_code == 2 and "--from-index" in result.output
+
+
+def _demo_archives(cache: Path) -> dict[str, Path]:
+    return {table.stem.split("-")[1]: demo_archive_path(table, cache) for table in demo_tables()}
+
+
+def test_install_for_a_campaign_from_a_mirror_folder_reports_what_is_missing(
+    demo_models_dir: Path, demo_model_cache: Path, campaign_copy: Path, home: Path, tmp_path: Path
+) -> None:
+    """The mirror is a plain folder (copied to an offline machine), given as a path, with checksums."""
+    mirror = tmp_path / "usb-mirror"
+    mirror.mkdir()
+    archives = _demo_archives(demo_model_cache)
+    entries = []
+    for code in ("es", "ar", "hi", "zh"):  # no en→vi, like the public index
+        shutil.copy(archives[code], mirror / f"translate-en_{code}.argosmodel")
+        digest = hashlib.sha256(archives[code].read_bytes()).hexdigest()
+        entries.append(package(code, "2.0", f"translate-en_{code}.argosmodel", sha256=digest))
+    write_index(mirror, *entries)
+
+    def install_for() -> tuple[int, str]:
+        result = CliRunner().invoke(
+            models_app, ["install", "--for", str(campaign_copy), "--index-url", str(mirror)]
+        )
+        return result.exit_code, " ".join(result.output.split())
+
+    code, output = install_for()
+    assert code == 1, output
+    assert "vi: no model for en→vi is installed or in the index" in output
+    assert "jointcampaign models build" in output and "JOINTCAMPAIGN_ENGINE_VI=apertium" in output
+    assert sorted(m.to_code for m in list_models(home / "models")) == ["ar", "es", "hi", "zh"]
+    assert {m.origin for m in list_models(home / "models")} == {"index"}
+    assert "zh-Hans: installed en→zh" in output
+
+    # Again: nothing is downloaded twice; and once en→vi is in the mirror, every language is covered.
+    shutil.copy(archives["vi"], mirror / "translate-en_vi.argosmodel")
+    write_index(mirror, *entries, package("vi", "2.0", "translate-en_vi.argosmodel"))
+    code, output = install_for()
+    assert code == 0, output
+    assert "es: en→es already installed (index" in output and "vi: installed en→vi" in output
+    assert "Every language of demo-cafe-florist has its models." in output
+    assert leftovers(home) == []
+
+
+def test_install_by_package_code_and_by_url(
+    mirror: tuple[Path, str], demo_model_cache: Path, demo_models_dir: Path, home: Path
+) -> None:
+    root, url = mirror
+    archives = _demo_archives(demo_model_cache)
+    shutil.copy(archives["es"], root / "es.argosmodel")
+    shutil.copy(archives["hi"], root / "hi.argosmodel")
+    write_index(root, package("es", "2.0", "es.argosmodel"))
+    runner = CliRunner()
+    result = runner.invoke(
+        models_app, ["install", "translate-en_es", f"{url}/hi.argosmodel", "--index-url", f"{url}/index.json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert {(m.to_code, m.origin) for m in list_models(home / "models")} == {("es", "index"), ("hi", "file")}
+    result = runner.invoke(models_app, ["install", f"{url}/none.argosmodel"])
+    assert result.exit_code == 1 and "HTTP 404" in result.output
+    result = runner.invoke(models_app, ["install", "not-a-thing"])
+    assert result.exit_code == 2 and "is not a model file, a URL or a package code" in " ".join(
+        result.output.split()
+    )
+    result = runner.invoke(models_app, ["install", "en_es", "--index-url", str(root / "missing")])
+    assert result.exit_code == 2 and "is not a model index" in result.output

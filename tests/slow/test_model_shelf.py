@@ -167,4 +167,4 @@ def test_demo_models_an_earlier_version_put_among_the_users_models_move_to_the_d
     ]
     pairs = _listed(machine)
     assert [(m["origin"], m["active"]) for m in pairs["en→hi"]] == [("demo", True)]
-    assert [(m["origin"], m["version"]) for m in pairs["en→es"]][0] == ("file", "1.9")
+    assert (pairs["en→es"][0]["origin"], pairs["en→es"][0]["version"]) == ("file", "1.9")

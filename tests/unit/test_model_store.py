@@ -301,3 +301,31 @@ def test_help_teaches_with_examples() -> None:
     result = CliRunner().invoke(models_app, ["build", "--help"])
     assert result.exit_code == 0
     assert "jointcampaign models build phrases.tsv --from en --to vi" in result.output
+
+
+def test_a_campaign_without_a_direct_pair_pivots_through_english(campaign_copy: Path, tmp_path: Path) -> None:
+    from jointcampaign.pipeline.measure import load_for_measuring
+    from jointcampaign.pipeline.model_needs import campaign_needs
+    from jointcampaign.settings import Settings
+    from jointcampaign.translate.model_index import IndexEntry
+
+    spec = campaign_copy / "campaign.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("source_language: en", "source_language: es"))
+    text = spec.read_text(encoding="utf-8").replace(
+        "languages: [es, vi, ar, hi, zh-Hans]", "languages: [en, vi, pt-BR]"
+    )
+    spec.write_text(
+        text.replace("[es, vi, zh-Hans]", "[en, vi]").replace("[es, ar, hi]", "[pt-BR]"), encoding="utf-8"
+    )
+    loaded = load_for_measuring(campaign_copy)
+
+    def entry(source: str, target: str) -> IndexEntry:
+        return IndexEntry(source, target, "1.0", (f"{source}_{target}.argosmodel",))
+
+    settings = Settings.from_env(
+        {"JOINTCAMPAIGN_HOME": str(tmp_path / "home"), "JOINTCAMPAIGN_ARGOS_DIRS": ""}
+    )
+    needs = {n.language: n for n in campaign_needs(loaded, settings, [entry("es", "en"), entry("en", "vi")])}
+    assert needs["en"].route == (("es", "en"),) and not needs["en"].pivots
+    assert needs["vi"].route == (("es", "en"), ("en", "vi")) and needs["vi"].pivots and needs["vi"].covered
+    assert needs["pt-BR"].missing == (("es", "pb"),)  # Argos calls Brazilian Portuguese "pb"

@@ -9,7 +9,7 @@ foreign file never leaves anything behind.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
 import re
@@ -17,13 +17,14 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jointcampaign import __version__
 from jointcampaign.errors import DownloadError, UserInputError
+from jointcampaign.fileio import sha256_file
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.model_store import InstalledModel, install_model, validate_archive
 
@@ -78,23 +79,88 @@ def choose(entries: list[IndexEntry], source: str, target: str, index_url: str) 
     return max(matching, key=lambda entry: _version_key(entry.version))
 
 
+def find_entry(entries: list[IndexEntry], from_code: str, to_code: str) -> IndexEntry | None:
+    """The newest package the index has for from_code→to_code (Argos codes), or None."""
+    matching = [entry for entry in entries if (entry.from_code, entry.to_code) == (from_code, to_code)]
+    return max(matching, key=lambda entry: _version_key(entry.version)) if matching else None
+
+
+def index_location(location: str) -> str:
+    """An index URL, or a local index.json file or a folder holding one, as a URL.
+
+    A folder is how a model mirror is usually copied onto an offline machine (a USB stick)."""
+    if urllib.parse.urlsplit(location).scheme in ("http", "https", "file"):
+        return location
+    path = Path(location).expanduser()
+    if path.is_dir():
+        path = path / "index.json"
+    if not path.is_file():
+        raise UserInputError.single(
+            path,
+            "is not a model index (no such file)",
+            "give an index URL (https://…/index.json), an index.json file, or a folder holding one",
+            field="--index-url",
+        )
+    return path.resolve().as_uri()
+
+
 def install_from_index(
     source: str, target: str, index_url: str, models_dir: Path, progress: Progress | None = None
 ) -> InstalledModel:
     entry = choose(read_index(index_url), source, target, index_url)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=models_dir.parent)
-    os.close(fd)
-    archive = Path(name)
-    try:
+    return install_entry(entry, index_url, models_dir, progress)
+
+
+def install_entry(
+    entry: IndexEntry, index_url: str, models_dir: Path, progress: Progress | None = None
+) -> InstalledModel:
+    """Download one index entry (checked against its sha256 when the index has one) and install it."""
+    with _temp_archive(models_dir) as archive:
         url = _download(entry, index_url, archive, progress)
         _check_download(entry, url, archive)
         try:
             return install_model(archive, models_dir, origin="index", source=url)
         except UserInputError as err:
             raise _about_download(err, url) from err
+
+
+def install_from_url(url: str, models_dir: Path, progress: Progress | None = None) -> InstalledModel:
+    """Download a .argosmodel from a URL and install it (validated and test-loaded like a file)."""
+    with _temp_archive(models_dir) as archive:
+        try:
+            _fetch(url, archive, progress)
+        except (urllib.error.URLError, OSError) as err:
+            raise DownloadError(
+                f"cannot download {url}: {_reason(err)}\n    fix: check the URL and the network, or download "
+                "the .argosmodel elsewhere and run `jointcampaign models install FILE`"
+            ) from err
+        try:
+            return install_model(archive, models_dir, origin="file", source=url)
+        except UserInputError as err:
+            raise _about_download(err, url) from err
+
+
+@contextlib.contextmanager
+def _temp_archive(models_dir: Path) -> Iterator[Path]:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=models_dir.parent)
+    os.close(fd)
+    try:
+        yield Path(name)
     finally:
-        archive.unlink(missing_ok=True)
+        Path(name).unlink(missing_ok=True)
+
+
+def _fetch(url: str, archive: Path, progress: Progress | None) -> None:
+    with _open(url) as response, archive.open("wb") as out:
+        length = response.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        done = 0
+        while block := response.read(_BLOCK):
+            out.write(block)
+            done += len(block)
+            if progress is not None:
+                progress(done, total)
 
 
 def _download(entry: IndexEntry, index_url: str, archive: Path, progress: Progress | None) -> str:
@@ -102,15 +168,7 @@ def _download(entry: IndexEntry, index_url: str, archive: Path, progress: Progre
     for link in entry.links:
         url = urllib.parse.urljoin(index_url, link)
         try:
-            with _open(url) as response, archive.open("wb") as out:
-                length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else None
-                done = 0
-                while block := response.read(_BLOCK):
-                    out.write(block)
-                    done += len(block)
-                    if progress is not None:
-                        progress(done, total)
+            _fetch(url, archive, progress)
             return url
         except (urllib.error.URLError, OSError) as err:
             failures.append(f"{url}: {_reason(err)}")
@@ -124,7 +182,7 @@ def _download(entry: IndexEntry, index_url: str, archive: Path, progress: Progre
 
 def _check_download(entry: IndexEntry, url: str, archive: Path) -> None:
     if entry.sha256 is not None:
-        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        digest = sha256_file(archive)
         if digest != entry.sha256.lower():
             raise DownloadError(
                 f"the model downloaded from {url} does not match the index's sha256 "

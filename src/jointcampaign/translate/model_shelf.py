@@ -15,42 +15,19 @@ came from (file, index or demo), from which path or URL, and the sha256 of the a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from jointcampaign.settings import ModelShelf
+
+__all__ = ["ModelShelf", "as_shelf", "origin_record", "read_origin_record", "write_origin_record"]
 
 ORIGIN_RECORD = ".jointcampaign-origin.json"
 ORIGINS = ("file", "index", "demo")
 # A package with no record: in an argostranslate folder it came from argospm/argostranslate;
 # in our own folder it was installed by a version of the project that kept no record.
-EXTERNAL = "argos"
-UNRECORDED = "unrecorded"
-
-
-@dataclass(frozen=True)
-class ModelShelf:
-    """The model folders of one machine, in search order. Only `installed` and `demo` are written."""
-
-    installed: Path
-    argos: tuple[Path, ...] = ()
-    demo: Path | None = None
-
-    def folders(self) -> list[tuple[Path, str]]:
-        """(folder, origin of packages without a record), highest priority first, no repeats."""
-        ordered = [(self.installed, UNRECORDED), *((path, EXTERNAL) for path in self.argos)]
-        if self.demo is not None:
-            ordered.append((self.demo, "demo"))
-        seen: set[Path] = set()
-        unique = []
-        for path, origin in ordered:
-            key = path.expanduser().resolve()
-            if key not in seen:
-                seen.add(key)
-                unique.append((path, origin))
-        return unique
-
-    def describe(self) -> str:
-        return ", ".join(str(path) for path, _ in self.folders())
+EXTERNAL = ModelShelf.EXTERNAL
+UNRECORDED = ModelShelf.UNRECORDED
 
 
 def as_shelf(models: Path | ModelShelf) -> ModelShelf:
