@@ -1,7 +1,7 @@
 """Test-load an unpacked Argos package before it is activated: model, tokenizer, one probe sentence.
 
 A package that argostranslate can list may still be unusable: a missing or truncated model.bin,
-a garbage sentencepiece.model, a vocabulary shorter than the tokenizer's, or a package labelled
+a garbage sentencepiece.model or bpe.model, a vocabulary shorter than the tokenizer's, or a package labelled
 with the wrong target language. Each is caught here, in the staging folder, so the model that was
 installed before stays active.
 """
@@ -39,18 +39,34 @@ def probe_package(folder: Path, archive: Path, metadata: dict[str, Any]) -> str:
         translator = ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1)
     except Exception as err:  # ctranslate2 raises RuntimeError/ValueError with its own text
         raise refuse(f"CTranslate2 cannot load the {pair} model (model.bin truncated or damaged?): {err}") from err
-    spm_path = folder / "sentencepiece.model"
-    if not spm_path.is_file():
-        # BPE packages are tokenized by argostranslate itself; the model load above is what we can check.
-        return ""
+    spm_path, bpe_path = folder / "sentencepiece.model", folder / "bpe.model"
+    if spm_path.is_file():
+        try:
+            processor = sentencepiece.SentencePieceProcessor(model_file=str(spm_path))
+        except Exception as err:  # sentencepiece raises RuntimeError/OSError for a bad file
+            raise refuse(f"sentencepiece.model of the {pair} package is not a SentencePiece model: {err}") from err
+        _check_vocabulary(model_dir, processor.get_piece_size(), pair, refuse)
+
+        def encode(text: str) -> list[str]:
+            return list(processor.encode(text, out_type=str))
+
+        def decode(tokens: list[str]) -> str:
+            return decode_sentencepiece(processor, tokens, metadata["to_code"])
+
+    elif bpe_path.is_file():  # the older layout: Moses tokenization + BPE codes, as argostranslate reads it
+        from argostranslate.tokenizer import BPETokenizer
+
+        bpe = BPETokenizer(bpe_path, metadata["from_code"], metadata["to_code"])
+        try:
+            bpe.lazy_load()
+        except Exception as err:  # apply_bpe raises ValueError/IndexError for a file that is not BPE codes
+            raise refuse(f"bpe.model of the {pair} package is not a BPE codes file: {err}") from err
+        encode, decode = bpe.encode, bpe.decode
+    else:
+        raise refuse(f"the {pair} package has no tokenizer (sentencepiece.model or bpe.model)")
     try:
-        processor = sentencepiece.SentencePieceProcessor(model_file=str(spm_path))
-    except Exception as err:  # sentencepiece raises RuntimeError/OSError for a bad file
-        raise refuse(f"sentencepiece.model of the {pair} package is not a SentencePiece model: {err}") from err
-    _check_vocabulary(model_dir, processor.get_piece_size(), pair, refuse)
-    try:
-        result = translator.translate_batch([processor.encode(PROBE_SENTENCE, out_type=str)], beam_size=1)
-        output = decode_sentencepiece(processor, list(result[0].hypotheses[0]), metadata["to_code"])
+        result = translator.translate_batch([encode(PROBE_SENTENCE)], beam_size=1)
+        output = decode(list(result[0].hypotheses[0]))
     except Exception as err:
         raise refuse(f"the {pair} model fails to translate a probe sentence: {err}") from err
     wanted = expected_scripts(metadata["to_code"])
