@@ -114,7 +114,9 @@ class ArgosTranslator:
         if len(route) > 1:
             notes.append(f"pivoted through English: no direct {source}→{target} model installed")
         return TranslationBatch(
-            texts=layout.rebuild(sentences, sentence_separator(target)), notes=notes, scores=layout.weakest(scores)
+            texts=layout.rebuild(sentences, sentence_separator(target)),
+            notes=notes,
+            scores=layout.weakest(scores),
         )
 
     def _route(self, source: str, target: str) -> list[InstalledModel]:
@@ -148,7 +150,7 @@ class ArgosTranslator:
         except Exception as err:  # ctranslate2 and argostranslate raise plain RuntimeError/Exception
             raise ToolMissingError(
                 f"The {model.pair} model in {model.path} cannot be loaded: {err}\n"
-                f"    fix: install it again: {INSTALL_FIX}"
+                f"    fix: {_reinstall(model)}"
             ) from err
         spm_path = model.path / "sentencepiece.model"
         if spm_path.exists():
@@ -157,7 +159,7 @@ class ArgosTranslator:
             except Exception as err:  # sentencepiece raises RuntimeError/OSError for a damaged file
                 raise ToolMissingError(
                     f"The {model.pair} model's tokenizer {spm_path} cannot be loaded: {err}\n"
-                    f"    fix: install the package again: {INSTALL_FIX}"
+                    f"    fix: {_reinstall(model)}"
                 ) from err
 
             def encode(text: str) -> list[str]:
@@ -177,6 +179,12 @@ class ArgosTranslator:
             target_prefix=package.target_prefix,
             name=f"The {model.pair} model in {model.path}",
         )
+
+
+def _reinstall(model: InstalledModel) -> str:
+    if model.origin == "demo":
+        return f"remove it (`jointcampaign models remove {model.from_code} {model.to_code}`) and run `jointcampaign models demo`"
+    return f"install the package again: {INSTALL_FIX}"
 
 
 class _Layout:
