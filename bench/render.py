@@ -13,11 +13,9 @@ On a generated 20 s 1080p30 clip with audio, two partner logos and subtitles:
   (c) peak resident memory of Python plus every ffmpeg process it runs, sampled during (a) and (b).
 Each side's CPU time (Python plus every ffmpeg it waited for) is printed too: on a machine shared
 with other work the wall-clock ratio moves with their load, the CPU-time ratio much less. Case (d)
-also prints (d'), the same eight cuts from one `render_cuts` for both languages (one decode in
-all; the pipeline renders one language per task today), and its floor: the same eight libx264
-encodes with the renderer's own encoder commands, fed already-reframed frames from files (4 side by
-side per language, as the renderer runs them) -- no decode, scaling or overlays at all, so no
-renderer built on these encodes can be faster.
+also prints its floor: the same eight libx264 encodes with the renderer's own encoder commands, fed
+already-reframed frames from files (4 side by side per language, as the renderer runs them) — no
+decode, scaling or overlays at all, so no renderer built on these encodes can be faster.
 Neither side renders an end card here, so both make exactly the same frames; the end card's own
 cost is printed separately. With --repeat N each side runs N times, alternating, and the fastest
 run counts (other work on the machine only ever adds time). --cases picks some of a, b, b2, d.
@@ -270,11 +268,6 @@ def main() -> int:
                 render_cuts([request(aspect, language=language, partner=partner)
                              for aspect in PARTNER_ASPECTS for partner in (0, 1)], cores=args.threads)  # fmt: skip
 
-        def ours_all_languages_at_once() -> None:
-            # Not how the pipeline runs today (one task per language): what one decode for both would save.
-            render_cuts([request(aspect, language=language, partner=partner) for aspect in PARTNER_ASPECTS
-                         for language in ISSUE_LANGUAGES for partner in (0, 1)], cores=args.threads)  # fmt: skip
-
         def plain_eight() -> None:
             for language in ISSUE_LANGUAGES:
                 for aspect in PARTNER_ASPECTS:
@@ -307,7 +300,7 @@ def main() -> int:
                     lambda: all_plain(plain_cut),
                 )
         ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six) if "b2" in cases else (none, none)
-        ours_d, plain_d, floor_d, once_d = none, none, none, none
+        ours_d, plain_d, floor_d = none, none, none
         if "d" in cases:
             raw = {}  # made before timing: the floor has no decode in it
             for aspect in PARTNER_ASPECTS:
@@ -315,10 +308,8 @@ def main() -> int:
                 raw[aspect] = (frames, reframed_frames(source, aspect, args.height, frames))
             groups = [[(aspect, folder / f"alone-{partner}-{language}-{aspect.replace(':', 'x')}.mp4")
                        for aspect in PARTNER_ASPECTS for partner in (0, 1)] for language in ISSUE_LANGUAGES]  # fmt: skip
-            ours_d, plain_d, floor_d, once_d = best_of(
-                args.repeat, ours_per_language_all_partners, plain_eight,
-                lambda: encodes_alone(source, raw, groups, args.threads), ours_all_languages_at_once,
-            )  # fmt: skip
+            ours_d, plain_d, floor_d = best_of(args.repeat, ours_per_language_all_partners, plain_eight,
+                                               lambda: encodes_alone(source, raw, groups, args.threads))  # fmt: skip
             for path, _ in raw.values():
                 path.unlink()
         with_card = 0.0
@@ -338,8 +329,6 @@ def main() -> int:
     if "d" in cases:
         print(side_by_side("(d) 2 partners × 2 langs × 2 aspects  render_cuts per language (partners share frames)",
                            ours_d, "8 ffmpeg+libass runs", plain_d))  # fmt: skip
-        print(side_by_side("    (d') the same 8 cuts from one render_cuts for both languages (one decode)", once_d,
-                           "8 ffmpeg+libass runs", plain_d))  # fmt: skip
         print(side_by_side("    floor: the same 8 libx264 encodes alone, from reframed raw frames", floor_d,
                            "8 ffmpeg+libass runs", plain_d))  # fmt: skip
     if "a" in cases and "b" in cases:
