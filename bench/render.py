@@ -11,6 +11,11 @@ On a generated 20 s 1080p30 clip with audio, two partner logos and subtitles:
       both partners' cuts (as the pipeline runs one task per language; partners' cuts of one aspect
       share the decoded frames) vs eight separate ffmpeg+libass runs, one per output;
   (c) peak resident memory of Python plus every ffmpeg process it runs, sampled during (a) and (b).
+Each side's CPU time (Python plus every ffmpeg it waited for) is printed too: on a machine shared
+with other work the wall-clock ratio moves with their load, the CPU-time ratio much less. Case (d)
+also prints its floor: the same eight libx264 encodes with the renderer's own encoder commands, fed
+already-reframed frames from files (4 side by side per language, as the renderer runs them) — no
+decode, scaling or overlays at all, so no renderer built on these encodes can be faster.
 Neither side renders an end card here, so both make exactly the same frames; the end card's own
 cost is printed separately. With --repeat N each side runs N times, alternating, and the fastest
 run counts (other work on the machine only ever adds time). --cases picks some of a, b, b2, d.
@@ -21,20 +26,26 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from jointcampaign.demo.media import make_demo_video, make_logo
+from jointcampaign.media.probe import probe
 from jointcampaign.render.cut import CutRequest, EndCard, render_cut, render_cuts
-from jointcampaign.render.encode import ffmpeg_exe
+from jointcampaign.render.decode import decoder_graph
+from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer, ffmpeg_exe
 from jointcampaign.render.fonts import font_for_text
 from jointcampaign.render.layout import cut_layout
+from jointcampaign.render.memory import encoder_threads
 from jointcampaign.render.reframe import reframe
+from jointcampaign.render.yuv import matrix_name
 
 LINES = [
     "Good morning from Maple Street!",
@@ -147,14 +158,74 @@ def all_plain(plain_cut: Callable[[str], None]) -> None:
         plain_cut(aspect)
 
 
-def best_of(repeat: int, ours: Callable[[], object], plain: Callable[[], object]) -> tuple[float, float]:
-    times: dict[str, list[float]] = {"ours": [], "plain": []}
+def cpu_seconds() -> float:
+    """User + system time of this process and of every child process it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall_s: float
+    cpu_s: float
+
+
+def timed(work: Callable[[], object]) -> Timing:
+    cpu, started = cpu_seconds(), time.perf_counter()
+    work()
+    return Timing(time.perf_counter() - started, cpu_seconds() - cpu)
+
+
+def fastest(timings: list[Timing]) -> Timing:
+    return Timing(min(t.wall_s for t in timings), min(t.cpu_s for t in timings))
+
+
+def best_of(repeat: int, ours: Callable[[], object], plain: Callable[[], object],
+            *others: Callable[[], object]) -> list[Timing]:  # fmt: skip
+    """Each side `repeat` times, alternating; the fastest wall and CPU time of each, in order."""
+    works = [ours, plain, *others]
+    times: list[list[Timing]] = [[] for _ in works]
     for _ in range(repeat):
-        for name, work in (("ours", ours), ("plain", plain)):
-            started = time.perf_counter()
-            work()
-            times[name].append(time.perf_counter() - started)
-    return min(times["ours"]), min(times["plain"])
+        for runs, work in zip(times, works, strict=True):
+            runs.append(timed(work))
+    return [fastest(runs) for runs in times]
+
+
+def side_by_side(label: str, ours: Timing, plain_label: str, plain: Timing) -> str:
+    return (f"{label} {ours.wall_s:6.2f} s | {plain_label} {plain.wall_s:6.2f} s | ratio {ours.wall_s / plain.wall_s:.2f}"
+            f"   (CPU {ours.cpu_s:6.2f} s vs {plain.cpu_s:6.2f} s, ratio {ours.cpu_s / plain.cpu_s:.2f})")  # fmt: skip
+
+
+def reframed_frames(source: Path, aspect: str, height: int, out: Path) -> tuple[int, int]:
+    """The source decoded and reframed for `aspect` as the renderer's decoder does it, into a raw file."""
+    info = probe(source)
+    frame = reframe((info.width, info.height), cut_layout(aspect, height, logo_count=2).size)
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+        "-filter_complex", decoder_graph(info, [frame]), "-map", "[out0]",
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", str(out),
+    ]  # fmt: skip
+    subprocess.run(command, check=True)
+    return frame.size
+
+
+def encodes_alone(source: Path, raw: dict[str, tuple[Path, tuple[int, int]]], outputs: list[list[tuple[str, Path]]],
+                  threads: int) -> None:  # fmt: skip
+    """Each group of (aspect, output) encoded side by side from raw frames, with the renderer's commands."""
+    info = probe(source)
+    encoders = encoder_threads(threads, max(len(group) for group in outputs))
+    for group in outputs:
+        running: list[tuple[Path, subprocess.Popen[bytes]]] = []
+        for aspect, out in group:
+            frames, size = raw[aspect]
+            writer = H264Writer(out, size, info.frame_rate, EncodeSettings(PRESET, CRF, encoders),
+                                audio=AudioPlan(source, info.audio_codec), pixel_format="yuv420p",
+                                matrix=matrix_name(info.color_space))  # fmt: skip
+            with frames.open("rb") as feed:
+                running.append((out, subprocess.Popen(writer.command, stdin=feed)))
+        for out, process in running:
+            if process.wait() != 0:
+                raise RuntimeError(f"encoding {out.name} from raw frames failed")
 
 
 def main() -> int:
@@ -212,15 +283,15 @@ def main() -> int:
                 for aspect in ISSUE_ASPECTS:
                     plain_cut(aspect, language)
 
-        none = (0.0, 0.0)
+        none = Timing(0.0, 0.0)
         single_rss, multi_rss = PeakTreeRss(), PeakTreeRss()
-        ours_a, plain_a = none
+        ours_a, plain_a = none, none
         if "a" in cases:
             with single_rss:
                 ours_a, plain_a = best_of(
                     args.repeat, lambda: render_cut(request("16:9")), lambda: plain_cut("16:9")
                 )
-        ours_b, plain_b = none
+        ours_b, plain_b = none, none
         if "b" in cases:
             with multi_rss:
                 ours_b, plain_b = best_of(
@@ -228,8 +299,19 @@ def main() -> int:
                     lambda: render_cuts([request(aspect) for aspect in ASPECTS], cores=args.threads),
                     lambda: all_plain(plain_cut),
                 )
-        ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six) if "b2" in cases else none
-        ours_d, plain_d = best_of(args.repeat, ours_per_language_all_partners, plain_eight) if "d" in cases else none
+        ours_b2, plain_b2 = best_of(args.repeat, ours_per_language, plain_six) if "b2" in cases else (none, none)
+        ours_d, plain_d, floor_d = none, none, none
+        if "d" in cases:
+            raw = {}  # made before timing: the floor has no decode in it
+            for aspect in PARTNER_ASPECTS:
+                frames = folder / f"frames-{aspect.replace(':', 'x')}.yuv"
+                raw[aspect] = (frames, reframed_frames(source, aspect, args.height, frames))
+            groups = [[(aspect, folder / f"alone-{partner}-{language}-{aspect.replace(':', 'x')}.mp4")
+                       for aspect in PARTNER_ASPECTS for partner in (0, 1)] for language in ISSUE_LANGUAGES]  # fmt: skip
+            ours_d, plain_d, floor_d = best_of(args.repeat, ours_per_language_all_partners, plain_eight,
+                                               lambda: encodes_alone(source, raw, groups, args.threads))  # fmt: skip
+            for path, _ in raw.values():
+                path.unlink()
         with_card = 0.0
         if "a" in cases:
             card = EndCard(offer="Show this at Rosa's Flowers: 10% off with code CAFE10.", code="CAFE10",
@@ -239,17 +321,16 @@ def main() -> int:
             with_card = time.perf_counter() - started
 
     if "a" in cases:
-        print(f"(a) one 16:9 cut    render_cut {ours_a:6.2f} s | ffmpeg subtitles+overlay {plain_a:6.2f} s"
-              f" | ratio {ours_a / plain_a:.2f}")  # fmt: skip
+        print(side_by_side("(a) one 16:9 cut    render_cut", ours_a, "ffmpeg subtitles+overlay", plain_a))
     if "b" in cases:
-        print(f"(b) four aspects    render_cuts (one decode) {ours_b:6.2f} s | 4 ffmpeg runs {plain_b:6.2f} s"
-              f" | ratio {ours_b / plain_b:.2f}")  # fmt: skip
+        print(side_by_side("(b) four aspects    render_cuts (one decode)", ours_b, "4 ffmpeg runs", plain_b))
     if "b2" in cases:
-        print(f"(b') 2 langs × 3 aspects  render_cuts per language {ours_b2:6.2f} s | 6 ffmpeg runs {plain_b2:6.2f} s"
-              f" | ratio {ours_b2 / plain_b2:.2f}")  # fmt: skip
+        print(side_by_side("(b') 2 langs × 3 aspects  render_cuts per language", ours_b2, "6 ffmpeg runs", plain_b2))
     if "d" in cases:
-        print(f"(d) 2 partners × 2 langs × 2 aspects  render_cuts per language (partners share frames) "
-              f"{ours_d:6.2f} s | 8 ffmpeg+libass runs {plain_d:6.2f} s | ratio {ours_d / plain_d:.2f}")  # fmt: skip
+        print(side_by_side("(d) 2 partners × 2 langs × 2 aspects  render_cuts per language (partners share frames)",
+                           ours_d, "8 ffmpeg+libass runs", plain_d))  # fmt: skip
+        print(side_by_side("    floor: the same 8 libx264 encodes alone, from reframed raw frames", floor_d,
+                           "8 ffmpeg+libass runs", plain_d))  # fmt: skip
     if "a" in cases and "b" in cases:
         print(f"(c) peak RSS, Python + all ffmpeg processes at once: one cut {single_rss.peak_kib / 1024:.0f} MiB,"
               f" four aspects {multi_rss.peak_kib / 1024:.0f} MiB")  # fmt: skip

@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,16 +207,24 @@ def _render_pass(
             decoder.finish()
         for item, output in zip(items, outputs, strict=True):
             check_decoded_frames(item.request.source, output.decoded, expected)  # the decode is shared
+        # Side by side: each cut's finish is mostly waiting for ffprobe or JPEG encoding (no GIL).
+        with ThreadPoolExecutor(max_workers=len(items), thread_name_prefix="finish-cut") as pool:
+            finishing = [pool.submit(_finish, item, output, video, poster, info, matrix)
+                         for item, output, video, poster in zip(items, outputs, videos, posters, strict=True)]  # fmt: skip
         results: list[CutResult | Exception] = []
-        for item, output, video, poster in zip(items, outputs, videos, posters, strict=True):
-            try:
-                results.append(_finish(item, output, video, poster, info, matrix))
-            except Exception as exc:  # this cut only; the others are still finished and put in place
-                results.append(exc)
+        for future in finishing:
+            error = future.exception()  # this cut only; the others are still finished and put in place
+            results.append(future.result() if error is None else _as_exception(error))
     for item in items:
         if progress is not None:
             progress(item.index, 1.0)
     return results
+
+
+def _as_exception(error: BaseException) -> Exception:
+    if isinstance(error, Exception):
+        return error
+    raise error  # KeyboardInterrupt and the like end the render, as they did before
 
 
 def _finish(item: _Prepared, output: _Output, video: Path, poster: Path, info: MediaInfo,
@@ -321,6 +330,7 @@ def _burn(
         card = memoryview(item.card)
         for _ in range(item.card_frames):
             writer.write_raw(card)
+    writer.close_input()
 
 
 def _settings(request: CutRequest, cores: int, encoders: int) -> EncodeSettings:

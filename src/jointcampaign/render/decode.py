@@ -131,7 +131,8 @@ class SourceDecoder:
         ]  # fmt: skip
         for index, (_, write_end) in enumerate(pipes):
             command += ["-map", f"[out{index}]", "-an", "-sn", "-dn"]
-            command += ["-f", "rawvideo", "-pix_fmt", "yuv420p", f"pipe:{write_end}"]
+            # direct: each frame goes to its pipe in one write, not in 32 KiB pieces that wake the reader each time
+            command += ["-avioflags", "direct", "-f", "rawvideo", "-pix_fmt", "yuv420p", f"pipe:{write_end}"]
         self._errors = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(

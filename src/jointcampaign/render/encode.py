@@ -129,6 +129,15 @@ class H264Writer:
         except (BrokenPipeError, OSError, ValueError) as exc:
             raise self._failure("the encoder stopped while frames were still being written") from exc
 
+    def close_input(self) -> None:
+        """No more frames: the encoder flushes now, while other cuts are still being fed, instead of
+        one after another when the writers are closed (each flush is the encoder's last few frames)."""
+        assert self._process is not None and self._process.stdin is not None
+        try:
+            self._process.stdin.close()
+        except (BrokenPipeError, OSError) as exc:
+            raise self._failure("the encoder stopped before it had every frame") from exc
+
     def abort(self) -> None:
         """Stop the encoder now (another part of the render failed); safe from any thread."""
         if self._process is not None and self._process.poll() is None:
