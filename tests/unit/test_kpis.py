@@ -114,8 +114,11 @@ def test_links_are_stable_lowercase_and_only_web_targets(tmp_path: Path) -> None
     links = tracked_links(loaded)
     assert links == tracked_links(loaded)  # the same campaign prints the same QR codes
     assert len({link.id for link in links}) == len(links) and all(is_link_id(link.id) for link in links)
-    # one per partner × language × cut × placement: café es, vi, zh-Hans; florist es, ar, hi; 16:9 + post
-    assert len(links) == 6 * 2
+    # one per partner × language × cut × placement: café es, vi, zh-Hans; florist es, ar, hi; 16:9 + post;
+    # and one per partner for its brief, in the source language
+    assert len(links) == 6 * 2 + 2
+    assert [(link.referrer, link.language, link.cut) for link in links if link.placement == "brief"] == [
+        ("corner-cafe", "en", "text"), ("rosas-flowers", "en", "text")]  # fmt: skip
     zh = next(link for link in links if link.language == "zh-Hans" and link.placement == "end-card")
     assert zh.url == zh.url.lower().replace("https://rosasflowers.example/maple", "https://rosasflowers.example/maple")
     query = parse_qs(urlsplit(zh.url).query)

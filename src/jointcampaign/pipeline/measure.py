@@ -18,7 +18,8 @@ from jointcampaign.metrics.summary import KpiReport, summarize
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 
-POST_CUT = "text"  # links written into posts and emails belong to no video cut
+BRIEF_PLACEMENT = "brief"
+POST_CUT = "text"  # links written into posts, emails and the brief belong to no video cut
 
 
 def destination_of(loaded: LoadedCampaign, referrer: str) -> str:
@@ -34,12 +35,22 @@ def tracked_links(loaded: LoadedCampaign) -> list[TrackedLink]:
         destination = destination_of(loaded, referrer)
         for language in campaign.languages_for(referrer):
             places = [(aspect, "end-card") for aspect in campaign.cuts.aspects] + [(POST_CUT, "post")]
-            for cut, placement in places:
-                assert placement in PLACEMENTS
-                url = _direct_url(loaded, referrer, language, cut, placement)
-                ident = link_id(loaded.slug, referrer, language, cut, placement)
-                links.append(TrackedLink(ident, referrer, destination, language, cut, placement, url))
+            links += [_link(loaded, referrer, destination, language, cut, placement) for cut, placement in places]
+        # the brief is written in the source language, one link per partner's customers
+        links.append(_link(loaded, referrer, destination, campaign.source_language, POST_CUT, BRIEF_PLACEMENT))
     return links
+
+
+def _link(loaded: LoadedCampaign, referrer: str, destination: str, language: str, cut: str, placement: str) -> TrackedLink:
+    assert placement in PLACEMENTS
+    url = _direct_url(loaded, referrer, language, cut, placement)
+    ident = link_id(loaded.slug, referrer, language, cut, placement)
+    return TrackedLink(ident, referrer, destination, language, cut, placement, url)
+
+
+def brief_link(loaded: LoadedCampaign, referrer: str, portal_url: str | None) -> str:
+    """The link the brief shows for `referrer`'s customers: counted under placement "brief"."""
+    return link_for(loaded, referrer, loaded.campaign.source_language, POST_CUT, BRIEF_PLACEMENT, portal_url)
 
 
 def _direct_url(loaded: LoadedCampaign, referrer: str, language: str, cut: str, placement: str) -> str:

@@ -304,7 +304,7 @@ def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> Pa
 
     payload = stage_payload(
         plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today,
-        kpis=plan.kpis,
+        kpis=plan.kpis, portal_url=plan.portal_url,
     )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)
