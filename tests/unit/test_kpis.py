@@ -180,7 +180,7 @@ def test_plots_are_svg_and_the_same_bytes_every_time(tmp_path: Path) -> None:
     loaded = load_for_measuring(DEMO_CAMPAIGN)
     report = kpi_report(loaded, tmp_path / "none.sqlite3", dt.date(2026, 12, 1)).for_partner("corner-cafe")
     plots = report_plots(report)
-    assert list(plots) == ["kpi-2.svg", "kpi-3.svg", "clicks-by-language.svg", "clicks-by-placement.svg"]
+    assert list(plots) == ["kpi-2.svg", "kpi-3.svg", "by-language.svg", "by-placement.svg"]
     assert plots == report_plots(report)
     for svg in plots.values():
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from jointcampaign.metrics.links import PLACEMENTS, TrackedLink, content_tag, link_id, redirect_url, utm_url
-from jointcampaign.metrics.plan import KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
+from jointcampaign.metrics.plan import CodePlan, KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
 from jointcampaign.metrics.pos_csv import read_redemptions
 from jointcampaign.metrics.store import ImportResult, MetricsStore
 from jointcampaign.metrics.summary import KpiReport, summarize
@@ -94,7 +94,10 @@ def measure_plan(loaded: LoadedCampaign) -> MeasurePlan:
             KpiPlan(i, k.metric, k.target, k.owner, k.measured_by, k.code, k.link, k.shared)
             for i, k in enumerate(campaign.kpis)
         ],
-        offers=[OfferPlan(o.code, o.for_customers_of, o.honoured_by) for o in campaign.offers],
+        offers=[
+            OfferPlan(o.code, o.for_customers_of, o.honoured_by, [CodePlan(c.code, c.language, c.placement) for c in o.codes])
+            for o in campaign.offers
+        ],
         links=tracked_links(loaded),
     )
 
@@ -157,7 +160,7 @@ def import_redemptions(
     """Read the whole export first (any bad line stops it), then store it in one transaction."""
     import time
 
-    parsed = read_redemptions(file, [o.code for o in loaded.campaign.offers], overrides, date_order)
+    parsed = read_redemptions(file, list(measure_plan(loaded).codes()), overrides, date_order)
     result = MetricsStore(db_path).add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
     return result, parsed.without_code
 

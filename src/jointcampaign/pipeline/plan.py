@@ -72,7 +72,8 @@ class RunPlan:
         """Names and codes a line break must never split."""
         campaign = self.loaded.campaign
         names = [self.loaded.partner_name(p) for p in self.partners]
-        return list(dict.fromkeys([*campaign.glossary.keep, *names, *(o.code for o in campaign.offers)]))
+        codes = [c for o in campaign.offers for c in (o.code, *(extra.code for extra in o.codes))]
+        return list(dict.fromkeys([*campaign.glossary.keep, *names, *codes]))
 
     def copy_pieces(self) -> list[Deliverable]:
         return [d for d in self.loaded.campaign.deliverables if d.kind == "copy" and self._supplied(d)]

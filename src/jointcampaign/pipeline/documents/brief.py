@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from jointcampaign.pipeline.documents.html import flag, page, table
 from jointcampaign.pipeline.measure import brief_link, destination_of
 from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Approval, Campaign
+from jointcampaign.spec.models import Approval, Campaign, Offer
 from jointcampaign.validation import Blocker
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def render_brief(
             ["Code", "Who gets it", "Where it is honoured", "Discount", "Terms", "Expires"],
             [
                 [
-                    o.code,
+                    _codes(o),
                     f"customers of {name(o.for_customers_of)}",
                     name(o.honoured_by),
                     o.discount,
@@ -225,6 +225,12 @@ def _status(blocked: bool, due: dt.date, today: dt.date) -> str:
     if not blocked:
         return "supplied"
     return "missing — overdue" if due < today else "missing — not yet due"
+
+
+def _codes(offer: Offer) -> str:
+    """The offer's code, then the codes it lists per language and placement (what each tells the till)."""
+    extra = [f"{c.code} ({', '.join(w for w in (c.language, c.placement) if w)})" for c in offer.codes]
+    return "; ".join([offer.code, *extra])
 
 
 def _anchor(url: str) -> str:
