@@ -20,19 +20,20 @@ kpis_app = typer.Typer(
 )
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        envvar="JOINTCAMPAIGN_PORTAL_DB",
-        help="The portal's SQLite file, where clicks and redemptions are kept "
-        "(default: JOINTCAMPAIGN_HOME/portal.sqlite3).",
+        envvar=["JOINTCAMPAIGN_METRICS_DB", "JOINTCAMPAIGN_PORTAL_DB"],
+        help="Where clicks and redemptions are kept: the portal's SQLite file, or a sqlite:/// or "
+        "postgresql://USER:PASSWORD@HOST/DB URL (default: JOINTCAMPAIGN_METRICS_DB, else "
+        "JOINTCAMPAIGN_HOME/portal.sqlite3).",
     ),
 ]
 STATE_STYLE = {"met": "green", "on track": "green", "behind": "red", "not measured": "dim"}
 
 
-def _db(db: Path | None) -> Path:
-    return db if db is not None else Settings.from_env().portal_db
+def _db(db: str | None) -> str | Path:
+    return db if db else Settings.from_env().metrics_db
 
 
 def _mapping(entries: list[str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from jointcampaign.metrics.links import PLACEMENTS, TrackedLink, content_tag, link_id, redirect_url, utm_url
 from jointcampaign.metrics.plan import CodePlan, KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
 from jointcampaign.metrics.pos_csv import read_redemptions
-from jointcampaign.metrics.store import ImportResult, MetricsStore
+from jointcampaign.metrics.store import ImportResult, MetricsStore, store_exists
 from jointcampaign.metrics.summary import KpiReport, summarize
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
@@ -110,12 +110,13 @@ def publish_plan(loaded: LoadedCampaign, campaign_out_dir: Path) -> Path:
     return write_plan(plan, campaign_out_dir)
 
 
-def kpi_report(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> KpiReport:
+def kpi_report(loaded: LoadedCampaign, db: str | Path, today: dt.date) -> KpiReport:
+    """`db`: the metrics database, a SQLite file path or a sqlite:///, postgresql:// URL."""
     plan = measure_plan(loaded)
-    if not db_path.exists():
+    if not store_exists(db):
         return summarize(plan, [], [], today)
-    store = MetricsStore(db_path)
-    return summarize(plan, store.clicks(loaded.slug), store.redemptions(loaded.slug), today)
+    with MetricsStore(db) as store:
+        return summarize(plan, store.clicks(loaded.slug), store.redemptions(loaded.slug), today)
 
 
 def kpi_blockers(loaded: LoadedCampaign, report: KpiReport) -> list[Blocker]:
@@ -155,13 +156,14 @@ def load_for_measuring(folder: Path) -> LoadedCampaign:
 
 
 def import_redemptions(
-    loaded: LoadedCampaign, file: Path, db_path: Path, overrides: dict[str, str], date_order: str | None
+    loaded: LoadedCampaign, file: Path, db: str | Path, overrides: dict[str, str], date_order: str | None
 ) -> tuple[ImportResult, int]:
     """Read the whole export first (any bad line stops it), then store it in one transaction."""
     import time
 
     parsed = read_redemptions(file, list(measure_plan(loaded).codes()), overrides, date_order)
-    result = MetricsStore(db_path).add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
+    with MetricsStore(db) as store:
+        result = store.add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
     return result, parsed.without_code
 
 
@@ -169,13 +171,13 @@ def import_redemptions(
 SUMMARY_FILE = "kpis.json"
 
 
-def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db_path: Path, today: dt.date) -> list[Blocker]:
+def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db: str | Path, today: dt.date) -> list[Blocker]:
     """Write OUT/<campaign>/kpis.json (every KPI, the balance, and the owners' blockers); return the blockers."""
     import json
 
     from jointcampaign.fileio import write_text_atomic
 
-    report = kpi_report(loaded, db_path, today)
+    report = kpi_report(loaded, db, today)
     blockers = kpi_blockers(loaded, report)
     summary = report.as_dict() | {"blockers": [b.as_dict() for b in blockers]}
     campaign_out_dir.mkdir(parents=True, exist_ok=True)
@@ -183,10 +185,10 @@ def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db_path: Pat
     return blockers
 
 
-def kpi_digest(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> str:
+def kpi_digest(loaded: LoadedCampaign, db: str | Path, today: dt.date) -> str:
     """Changes when the KPIs a brief shows change: new clicks or redemptions, or another day."""
     import hashlib
     import json
 
-    report = kpi_report(loaded, db_path, today)
+    report = kpi_report(loaded, db, today)
     return hashlib.sha256(json.dumps(report.as_dict(), sort_keys=True).encode()).hexdigest()

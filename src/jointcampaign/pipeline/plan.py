@@ -88,7 +88,7 @@ def attach_measurement(plan: RunPlan, settings: Settings) -> None:
     from jointcampaign.pipeline.measure import kpi_report, publish_plan
 
     plan.portal_url = settings.portal_url
-    plan.kpis = kpi_report(plan.loaded, settings.portal_db, plan.today)
+    plan.kpis = kpi_report(plan.loaded, settings.metrics_db, plan.today)
     plan.layout.campaign_dir.mkdir(parents=True, exist_ok=True)
     publish_plan(plan.loaded, plan.layout.campaign_dir)
 
