@@ -24,6 +24,12 @@ SKIP_REASON = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)
 class Cluster:
     bin_dir: Path
     port: int
+    pg_ctl: tuple[str, ...]  # pg_ctl -D DATA -l LOG, run as the postgres user
+    options: str
+
+    def restart(self) -> None:
+        """Stop and start the server (fast shutdown: open connections are cut, as in a real restart)."""
+        _run(_as_postgres_user([*self.pg_ctl, "-m", "fast", "-o", self.options, "-w", "restart"]))
 
     def url(self, database: str, scheme: str = "postgresql") -> str:
         return f"{scheme}://postgres@127.0.0.1:{self.port}/{database}"
@@ -76,7 +82,7 @@ def throwaway_cluster() -> Iterator[Cluster]:
                                 "-E", "UTF8", "--no-sync"]))  # fmt: skip
         options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         _run(_as_postgres_user([*pg_ctl, "-o", options, "-w", "start"]))
-        yield Cluster(bin_dir, port)
+        yield Cluster(bin_dir, port, tuple(pg_ctl), options)
     finally:
         subprocess.run(_as_postgres_user([*pg_ctl, "-m", "fast", "-w", "stop"]), capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
