@@ -145,6 +145,17 @@ def show_command(
         balance.add_row(Text(names[b.partner]), str(b.received_redemptions), f"{b.received_share_percent:g}%",
                         f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points")  # fmt: skip
     console.print(balance)
+    for by in ("language", "placement"):
+        counts = report.breakdown(by)
+        labels = sorted({label for per_kind in counts.values() for label in per_kind})
+        if not labels:
+            continue
+        split = Table(title=f"Clicks and redemptions by {by} (a redemption whose code does not say: unknown)")
+        for column in (by.capitalize(), *(kind.capitalize() for kind in counts)):
+            split.add_column(column)
+        for label in labels:
+            split.add_row(Text(label), *(str(per_kind.get(label, 0)) for per_kind in counts.values()))
+        console.print(split)
 
 
 def _day(text: str | None) -> dt.date:

@@ -84,6 +84,11 @@ def test_redemptions_carry_the_language_and_placement_their_code_names(tmp_path:
     data = json.loads(shown.stdout)
     assert data["by_language"] == {"clicks": {}, "redemptions": {"es": 3, "unknown": 3}}
     assert data["by_placement"] == {"clicks": {}, "redemptions": {"end-card": 2, "flyer": 1, "unknown": 3}}
+    table = runner.invoke(app, ["kpis", "show", str(folder), "--today", "2026-12-01", "--db", str(db)],
+                          env={"COLUMNS": "160"}).output  # fmt: skip
+    assert "Clicks and redemptions by placement" in table
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.splitlines() if "│" in line]
+    assert ["flyer", "0", "1"] in rows and ["es", "0", "3"] in rows, table
     florist = json.loads(runner.invoke(app, ["kpis", "show", str(folder), "--json", "--today", "2026-12-01",
                                              "--partner", "rosas-flowers", "--db", str(db)]).stdout)  # fmt: skip
     assert florist["by_language"]["redemptions"] == {"es": 3, "unknown": 2}  # only the KPIs it may see
