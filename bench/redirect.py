@@ -6,14 +6,14 @@ over the campaign's link ids, with a phone's user agent (so every click is recor
 requests/s and p50/p99 latency for the redirect and for /healthz (the baseline: same server, same
 client, no lookup and no database write), the ratio between them, and checks that the database
 holds exactly one row per click.
-Run: .venv/bin/python bench/redirect.py   [CLICKS=10000 CLIENTS=4]
+Run: .venv/bin/python bench/redirect.py   [CLICKS=10000 CLIENTS=4 METRICS_DB=postgresql://USER@HOST:PORT/EMPTY_DB]
+(METRICS_DB: count into that database instead of the portal's SQLite file; it should be empty.)
 """
 
 from __future__ import annotations
 
 import http.client
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -26,10 +26,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
+from jointcampaign.metrics.store import MetricsStore  # noqa: E402
 from jointcampaign.pipeline.measure import load_for_measuring, publish_plan, tracked_links  # noqa: E402
 
 CLICKS = int(os.environ.get("CLICKS", "10000"))
 CLIENTS = int(os.environ.get("CLIENTS", "4"))
+METRICS_DB = os.environ.get("METRICS_DB")
 PHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 
 
@@ -92,7 +94,7 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}", "JOINTCAMPAIGN_HOME": str(scratch / "home")}
     server = subprocess.Popen(
         [sys.executable, "-m", "jointcampaign.cli_portal", "serve", "--out", str(out), "--db", str(db),
-         "--port", str(port)],
+         "--port", str(port), *(["--metrics-db", METRICS_DB] if METRICS_DB else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )  # fmt: skip
     try:
@@ -109,12 +111,14 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"portal on 127.0.0.1, {CLIENTS} keep-alive clients, {len(ids)} link ids")
+    where = METRICS_DB or db
+    backend = "PostgreSQL" if str(where).startswith("postgresql") else "SQLite"
+    print(f"portal on 127.0.0.1, {CLIENTS} keep-alive clients, {len(ids)} link ids, clicks into {backend}")
     baseline = describe("/healthz", base_seconds, base_latencies)
     rate = describe("/r/<id>", seconds, latencies)
     print(f"redirect throughput is {rate / baseline:.2f}× the /healthz baseline")
-    with sqlite3.connect(db) as conn:
-        recorded = conn.execute("SELECT COUNT(*) FROM clicks").fetchone()[0]
+    with MetricsStore(where) as store:
+        recorded = len(store.clicks(loaded.slug))
     print(f"clicks recorded: {recorded} of {CLICKS}")
     if recorded != CLICKS:
         raise SystemExit("the database does not hold one row per click")

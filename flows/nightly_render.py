@@ -63,7 +63,7 @@ def _render_if_changed(folder: Path, out_dir: Path, settings: Settings, task_run
     kpi_note = _refresh_kpis(report.loaded, campaign_out, settings, today)
     # the briefs show the KPIs so far: new clicks or redemptions rebuild the bundles (nothing else)
     fingerprint = campaign_fingerprint(report.loaded, settings) + ":" + measure.kpi_digest(
-        report.loaded, settings.portal_db, today)
+        report.loaded, settings.metrics_db, today)
     if nightly.last_success(campaign_out) == fingerprint:
         return NightlyEntry(folder.name, "skipped", "unchanged since its last successful run" + kpi_note,
                             time.monotonic() - started)
@@ -84,7 +84,7 @@ def _render_if_changed(folder: Path, out_dir: Path, settings: Settings, task_run
 
 def _refresh_kpis(loaded: LoadedCampaign, campaign_out: Path, settings: Settings, today: dt.date) -> str:
     """Rewrite the campaign's KPI summary; a KPI behind pace is a blocker for its owner, logged here."""
-    blockers = measure.refresh_summary(loaded, campaign_out, settings.portal_db, today)
+    blockers = measure.refresh_summary(loaded, campaign_out, settings.metrics_db, today)
     for blocker in blockers:
         get_run_logger().warning("%s: blocker for %s: %s", loaded.slug, blocker.partner, blocker.message)
     return f"; {len(blockers)} KPI blocker(s)" if blockers else ""

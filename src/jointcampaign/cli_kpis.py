@@ -20,19 +20,20 @@ kpis_app = typer.Typer(
 )
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
-        envvar="JOINTCAMPAIGN_PORTAL_DB",
-        help="The portal's SQLite file, where clicks and redemptions are kept "
-        "(default: JOINTCAMPAIGN_HOME/portal.sqlite3).",
+        envvar=["JOINTCAMPAIGN_METRICS_DB", "JOINTCAMPAIGN_PORTAL_DB"],
+        help="Where clicks and redemptions are kept: the portal's SQLite file, or a sqlite:/// or "
+        "postgresql://USER:PASSWORD@HOST/DB URL (default: JOINTCAMPAIGN_METRICS_DB, else "
+        "JOINTCAMPAIGN_HOME/portal.sqlite3).",
     ),
 ]
 STATE_STYLE = {"met": "green", "on track": "green", "behind": "red", "not measured": "dim"}
 
 
-def _db(db: Path | None) -> Path:
-    return db if db is not None else Settings.from_env().portal_db
+def _db(db: str | None) -> str | Path:
+    return db if db else Settings.from_env().metrics_db
 
 
 def _mapping(entries: list[str]) -> dict[str, str]:
@@ -144,6 +145,17 @@ def show_command(
         balance.add_row(Text(names[b.partner]), str(b.received_redemptions), f"{b.received_share_percent:g}%",
                         f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points")  # fmt: skip
     console.print(balance)
+    for by in ("language", "placement"):
+        counts = report.breakdown(by)
+        labels = sorted({label for per_kind in counts.values() for label in per_kind})
+        if not labels:
+            continue
+        split = Table(title=f"Clicks and redemptions by {by} (a redemption whose code does not say: unknown)")
+        for column in (by.capitalize(), *(kind.capitalize() for kind in counts)):
+            split.add_column(column)
+        for label in labels:
+            split.add_row(Text(label), *(str(per_kind.get(label, 0)) for per_kind in counts.values()))
+        console.print(split)
 
 
 def _day(text: str | None) -> dt.date:

@@ -74,11 +74,21 @@ def serve(
         Path | None,
         typer.Option(envvar="JOINTCAMPAIGN_SUBMISSIONS", help="Snapshots of submitted campaigns (default: $JOINTCAMPAIGN_HOME/submissions)."),
     ] = None,
+    metrics_db: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics-db", envvar="JOINTCAMPAIGN_METRICS_DB",
+            help="Where clicks and redemptions are kept: a path, sqlite:///PATH or postgresql://USER:PASSWORD@HOST/DB "
+            "(default: the --db file).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the output folder to partners (each sees only their own bundles) and the campaign desk
     to leads at /desk (Ctrl+C stops).
 
     Example: jointcampaign portal serve --out out --assets assets
+    Several portal processes counting into one PostgreSQL:
+      jointcampaign portal serve --out out --metrics-db postgresql://portal:secret@db.internal/jointcampaign
     """
     import uvicorn
 
@@ -97,7 +107,7 @@ def serve(
                 highlight=False,
             )
         desk = desk_config(out.resolve(), assets, submissions, runner, deployment)
-        app = create_portal_with_desk(out.resolve(), _db(db), desk)
+        app = create_portal_with_desk(out.resolve(), _db(db), desk, metrics_db=metrics_db)
     err_console.print(f"Portal for {out.resolve()} on http://{host}:{port}/", highlight=False, markup=False)
     uvicorn.run(app, host=host, port=port, log_config=uvicorn_log_config(), server_header=False)
 

@@ -89,10 +89,14 @@ class Settings:
     # JOINTCAMPAIGN_PORTAL_URL, e.g. https://portal.example.org: end-card QR codes and tracked links then
     # open its counting redirect /r/<id> instead of the partner's page directly
     portal_url: str | None = None
-    # JOINTCAMPAIGN_PORTAL_DB: the portal's SQLite file (tokens, audit, clicks, redemptions)
+    # JOINTCAMPAIGN_PORTAL_DB: the portal's SQLite file (tokens, audit; clicks and redemptions too unless
+    # JOINTCAMPAIGN_METRICS_DB says otherwise)
     portal_db_file: Path | None = None
     # argostranslate's package folders, searched after models_dir and never written.
     argos_dirs: tuple[Path, ...] = ()
+    # JOINTCAMPAIGN_METRICS_DB: where clicks and redemptions are kept, a path or a sqlite:/// or
+    # postgresql:// URL (several portal processes share one PostgreSQL); checked when first opened
+    metrics_db_url: str | None = None
 
     def engine_for(self, language: str) -> str:
         """`es-419` uses the engine set for `es-419`, else the one set for `es`, else argos."""
@@ -108,6 +112,10 @@ class Settings:
     @property
     def portal_db(self) -> Path:
         return self.portal_db_file if self.portal_db_file is not None else self.home / "portal.sqlite3"
+
+    @property
+    def metrics_db(self) -> str | Path:
+        return self.metrics_db_url or self.portal_db
 
     @property
     def demo_models_dir(self) -> Path:
@@ -149,6 +157,8 @@ class Settings:
             settings = replace(settings, model_index_url=index_url)
         if db := env.get(ENV_PREFIX + "PORTAL_DB"):
             settings = replace(settings, portal_db_file=Path(db).expanduser())
+        if metrics_db := env.get(ENV_PREFIX + "METRICS_DB", "").strip():
+            settings = replace(settings, metrics_db_url=metrics_db)
         return replace(
             settings,
             engines=_engines(env),

@@ -168,7 +168,7 @@ def test_clicks_and_redemptions_reach_each_partner_and_only_theirs(
         info = BagInfo.from_manifest(read_payload_manifest(payload), 1_795_132_800)
         build_bundle(payload, layout.bag_dir(partner), layout.zip_file(partner), info)
     assert sorted(p.name for p in (layout.bag_dir("corner-cafe") / "data" / "kpis").iterdir()) == [
-        "clicks-by-language.svg", "clicks-by-placement.svg", "kpi-2.svg", "kpi-3.svg"]  # fmt: skip
+        "by-language.svg", "by-placement.svg", "kpi-2.svg", "kpi-3.svg"]  # fmt: skip
 
     # --- each partner in a real browser --------------------------------------------------------------
     expected = {

@@ -114,8 +114,11 @@ def test_links_are_stable_lowercase_and_only_web_targets(tmp_path: Path) -> None
     links = tracked_links(loaded)
     assert links == tracked_links(loaded)  # the same campaign prints the same QR codes
     assert len({link.id for link in links}) == len(links) and all(is_link_id(link.id) for link in links)
-    # one per partner × language × cut × placement: café es, vi, zh-Hans; florist es, ar, hi; 16:9 + post
-    assert len(links) == 6 * 2
+    # one per partner × language × cut × placement: café es, vi, zh-Hans; florist es, ar, hi; 16:9 + post;
+    # and one per partner for its brief, in the source language
+    assert len(links) == 6 * 2 + 2
+    assert [(link.referrer, link.language, link.cut) for link in links if link.placement == "brief"] == [
+        ("corner-cafe", "en", "text"), ("rosas-flowers", "en", "text")]  # fmt: skip
     zh = next(link for link in links if link.language == "zh-Hans" and link.placement == "end-card")
     assert zh.url == zh.url.lower().replace("https://rosasflowers.example/maple", "https://rosasflowers.example/maple")
     query = parse_qs(urlsplit(zh.url).query)
@@ -177,7 +180,7 @@ def test_plots_are_svg_and_the_same_bytes_every_time(tmp_path: Path) -> None:
     loaded = load_for_measuring(DEMO_CAMPAIGN)
     report = kpi_report(loaded, tmp_path / "none.sqlite3", dt.date(2026, 12, 1)).for_partner("corner-cafe")
     plots = report_plots(report)
-    assert list(plots) == ["kpi-2.svg", "kpi-3.svg", "clicks-by-language.svg", "clicks-by-placement.svg"]
+    assert list(plots) == ["kpi-2.svg", "kpi-3.svg", "by-language.svg", "by-placement.svg"]
     assert plots == report_plots(report)
     for svg in plots.values():
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg

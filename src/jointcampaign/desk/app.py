@@ -24,8 +24,10 @@ def mount_desk(app: FastAPI, config: DeskConfig, output_dir: Path, db_path: Path
     return desk
 
 
-def create_portal_with_desk(output_dir: Path, db_path: Path, config: DeskConfig) -> FastAPI:
+def create_portal_with_desk(
+    output_dir: Path, db_path: Path, config: DeskConfig, *, metrics_db: str | Path | None = None
+) -> FastAPI:
     """The partner portal over ``output_dir`` with the campaign desk for leads under /desk."""
-    app = create_app(output_dir, db_path)
+    app = create_app(output_dir, db_path, metrics_db=metrics_db)
     mount_desk(app, config, output_dir, db_path)
     return app

@@ -349,7 +349,7 @@ async def import_redemptions(slug: str, request: Request, grant: LeadDep) -> HTM
         return _history_page(desk, grant, slug, 413, problems=["The export is over 5 MB: split it by month."])
     outcome = await run_in_threadpool(
         _import_export, latest[0].campaign_dir, Path(upload.filename).name, data, order,
-        request.app.state.portal.metrics.db_path,
+        request.app.state.portal.metrics.url,
     )  # fmt: skip
     if isinstance(outcome, list):
         return _history_page(desk, grant, slug, 422, problems=outcome)
@@ -358,7 +358,7 @@ async def import_redemptions(slug: str, request: Request, grant: LeadDep) -> HTM
     return _history_page(desk, grant, slug, imported=outcome)
 
 
-def _import_export(campaign_dir: Path, name: str, data: bytes, order: str | None, db_path: Path) -> str | list[str]:
+def _import_export(campaign_dir: Path, name: str, data: bytes, order: str | None, db: str) -> str | list[str]:
     """The import's summary line, or every problem (then nothing was stored)."""
     import tempfile
 
@@ -371,7 +371,7 @@ def _import_export(campaign_dir: Path, name: str, data: bytes, order: str | None
         try:
             if order not in (None, "dmy", "mdy"):
                 raise UserInputError.single(path, f"dates {order!r} is not dmy or mdy", "choose day first or month first")
-            result, without_code = import_redemptions(load_for_measuring(campaign_dir), path, db_path, {}, order)
+            result, without_code = import_redemptions(load_for_measuring(campaign_dir), path, db, {}, order)
         except UserInputError as exc:
             return [f"{p.location().replace(scratch + '/', '')}: {p.message} (fix: {p.fix})" for p in exc.problems]
     return (f"Imported {result.added} redemption(s) from {name}; {result.already_imported} already counted; "

@@ -12,7 +12,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 # ids are derived, not random, so a rerun prints the same QR codes as a cold run; 12 base32
 # characters (60 bits) are short enough for a small QR code and too many to enumerate
 LINK_ID_PATTERN = re.compile(r"^[a-z2-7]{12}$")
-PLACEMENTS = ("end-card", "post")
+# end-card: the QR code of a video cut; post: a link written into copy; brief: the link the
+# partners' brief shows for each partner's customers (so the brief's clicks count too)
+PLACEMENTS = ("end-card", "post", "brief")
 
 
 @dataclass(frozen=True)
@@ -63,5 +65,6 @@ def redirect_url(portal_url: str, link: str) -> str:
 
 
 def content_tag(language: str, cut: str, placement: str) -> str:
-    """utm_content: "es-16x9" for an end card of the 16:9 cut, "es-post" for a link in a post."""
+    """utm_content: "es-16x9" for an end card of the 16:9 cut, "es-post" for a link in a post, "en-brief"
+    for the link in the brief."""
     return f"{language}-{cut.replace(':', 'x')}" if placement == "end-card" else f"{language}-{placement}"

@@ -31,11 +31,39 @@ class KpiPlan:
     shared: bool = False
 
 
+UNKNOWN = "unknown"  # the language or placement of a redemption whose code does not say
+
+
+@dataclass(frozen=True)
+class CodePlan:
+    """One of an offer's extra codes, and where it is shown (None: it does not say)."""
+
+    code: str
+    language: str | None = None
+    placement: str | None = None
+
+
 @dataclass(frozen=True)
 class OfferPlan:
     code: str
     for_customers_of: str
     honoured_by: str
+    codes: list[CodePlan] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OfferPlan:
+        # plans written before offers had extra codes have no "codes": they still read
+        return cls(str(data["code"]), str(data["for_customers_of"]), str(data["honoured_by"]),
+                   [CodePlan(**c) for c in data.get("codes", [])])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """What a redeemed code says: which offer, and the language and placement it was shown in."""
+
+    offer: OfferPlan
+    language: str
+    placement: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +85,15 @@ class MeasurePlan:
     def offer(self, code: str) -> OfferPlan | None:
         return next((o for o in self.offers if o.code == code.upper()), None)
 
+    def codes(self) -> dict[str, Redeemed]:
+        """Every code a till may show (each offer's own and its extra ones) -> what it says."""
+        found = {}
+        for offer in self.offers:
+            found[offer.code] = Redeemed(offer, UNKNOWN, UNKNOWN)
+            for extra in offer.codes:
+                found[extra.code] = Redeemed(offer, extra.language or UNKNOWN, extra.placement or UNKNOWN)
+        return found
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
@@ -73,7 +110,7 @@ class MeasurePlan:
             partners={str(k): str(v) for k, v in dict(data["partners"]).items()},
             revenue_split={str(k): float(v) for k, v in dict(data["revenue_split"]).items()},
             kpis=[KpiPlan(**k) for k in data.get("kpis", [])],
-            offers=[OfferPlan(**o) for o in data.get("offers", [])],
+            offers=[OfferPlan.from_dict(o) for o in data.get("offers", [])],
             links=[TrackedLink.from_dict(link) for link in data.get("links", [])],
         )
 

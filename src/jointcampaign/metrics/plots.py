@@ -1,5 +1,5 @@
 """KPI plots as static SVG, drawn by matplotlib: cumulative value against the target's pace, and
-counts by language and by placement.
+clicks and redemptions by language and by placement.
 
 The same numbers always give the same bytes: a fixed svg.hashsalt for element ids, no date in
 the metadata, text kept as text (no font subsetting that could vary). A rerun equals a cold run.
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
-from collections import Counter
 from itertools import accumulate
 from typing import Any
 
@@ -20,6 +19,7 @@ matplotlib.use("Agg")  # never a GUI backend: plots are drawn in servers and wor
 
 from matplotlib import dates, rc_context
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from jointcampaign.metrics.summary import BY_LANGUAGE, BY_PLACEMENT, KpiReport, KpiStatus
 
@@ -36,7 +36,8 @@ STYLE: dict[Any, Any] = {
 # the portal serving two pages) would each restore the defaults under the other, whose SVG then gets
 # random ids and path-drawn text. One plot at a time keeps every plot's bytes fixed.
 _PLOTTING = threading.RLock()
-VALUE_COLOUR, TARGET_COLOUR, BAR_COLOUR = "#1f5f8b", "#b5482e", "#4c8c4a"
+VALUE_COLOUR, TARGET_COLOUR = "#1f5f8b", "#b5482e"
+SERIES_COLOURS = ("#4c8c4a", "#c28a1e")  # clicks, redemptions
 
 
 def _day_number(day: dt.date) -> float:
@@ -76,14 +77,22 @@ def cumulative_svg(kpi: KpiStatus, start: dt.date, end: dt.date, today: dt.date)
         return _svg(figure)
 
 
-def bars_svg(title: str, counts: dict[str, int]) -> str:
+def bars_svg(title: str, series: dict[str, dict[str, int]]) -> str:
+    """Grouped bars: one group per label (language or placement), one bar per series (clicks, redemptions)."""
+    labels = sorted({label for counts in series.values() for label in counts}) or ["none yet"]
+    width = 0.8 / max(len(series), 1)
     with _PLOTTING, rc_context(STYLE):
         figure = Figure(figsize=(6, 2.4))
         axes = figure.add_subplot()
-        labels = list(counts) or ["none yet"]
-        axes.bar(labels, [counts[k] for k in counts] or [0], color=BAR_COLOUR)
+        for number, (name, counts) in enumerate(series.items()):
+            offset = (number - (len(series) - 1) / 2) * width
+            axes.bar([i + offset for i in range(len(labels))], [counts.get(label, 0) for label in labels],
+                     width=width, color=SERIES_COLOURS[number % len(SERIES_COLOURS)], label=name)  # fmt: skip
+        axes.set_xticks(range(len(labels)), labels)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no half ticks
         axes.set_title(title, loc="left")
-        axes.set_ylabel("clicks")
+        axes.set_ylabel("count")
+        axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=2, frameon=False)  # beside the title, off the bars
         figure.tight_layout()
         return _svg(figure)
 
@@ -96,23 +105,17 @@ def plot_svg(report: KpiReport, file_name: str) -> str | None:
 
 
 def report_plots(report: KpiReport, only: str | None = None) -> dict[str, str]:
-    """File name -> SVG for one (partner's) report: a line chart per measured KPI, clicks by language
-    and by placement (over the link KPIs the report holds, so a partner sees only what it may)."""
-    languages: Counter[str] = Counter()
-    placements: Counter[str] = Counter()
-    charts = {}
-    for kpi in report.kpis:
-        languages.update(kpi.by_language)
-        placements.update(kpi.by_placement)
-        charts[f"kpi-{kpi.index + 1}.svg"] = kpi
+    """File name -> SVG for one (partner's) report: a line chart per measured KPI, clicks and redemptions
+    by language and by placement (over the KPIs the report holds, so a partner sees only what it may)."""
+    charts = {f"kpi-{kpi.index + 1}.svg": kpi for kpi in report.kpis}
     plots: dict[str, str] = {}
     for file_name, description in report.plot_files():
         if only is not None and file_name != only:
             continue
         if file_name == BY_LANGUAGE:
-            plots[file_name] = bars_svg(description, dict(sorted(languages.items())))
+            plots[file_name] = bars_svg(description, report.breakdown("language"))
         elif file_name == BY_PLACEMENT:
-            plots[file_name] = bars_svg(description, dict(sorted(placements.items())))
+            plots[file_name] = bars_svg(description, report.breakdown("placement"))
         else:
             plots[file_name] = cumulative_svg(charts[file_name], report.start, report.end, report.today)
     return plots

@@ -1,4 +1,5 @@
-"""Clicks and redemptions in the portal's SQLite file, next to its tokens and audit log.
+"""Clicks and redemptions in a database through SQLAlchemy Core: the portal's SQLite file by default,
+PostgreSQL in production (several portal processes writing to one database).
 
 Privacy by design: a click keeps when, which link, and a coarse browser class (phone, desktop,
 bot...); never the IP address, the full user agent, a cookie or the referring page. That is
@@ -9,33 +10,62 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS clicks (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    at        REAL NOT NULL,
-    campaign  TEXT NOT NULL,
-    link_id   TEXT NOT NULL,
-    ua_class  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS clicks_by_campaign ON clicks (campaign, at);
-CREATE TABLE IF NOT EXISTS redemptions (
-    fingerprint TEXT PRIMARY KEY,
-    campaign    TEXT NOT NULL,
-    code        TEXT NOT NULL,
-    day         TEXT NOT NULL,
-    source      TEXT NOT NULL,
-    line        INTEGER NOT NULL,
-    imported_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS redemptions_by_campaign ON redemptions (campaign, day);
-"""
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from jointcampaign.errors import UserInputError
+
+# The same tables and index names the first (sqlite3) version created, so an existing portal.sqlite3
+# is used as it is: create_all only adds what is missing.
+METADATA = MetaData()
+CLICKS = Table(
+    "clicks",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("campaign", String(64), nullable=False),
+    Column("link_id", String(16), nullable=False),
+    Column("ua_class", String(16), nullable=False),
+    Index("clicks_by_campaign", "campaign", "at"),
+    sqlite_autoincrement=True,
+)
+REDEMPTIONS = Table(
+    "redemptions",
+    METADATA,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("campaign", String(64), nullable=False),
+    Column("code", String(24), nullable=False),
+    Column("day", String(10), nullable=False),  # ISO date: sorts and compares as text in every database
+    Column("source", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("imported_at", Float, nullable=False),
+    Index("redemptions_by_campaign", "campaign", "day"),
+)
+DIALECTS = ("sqlite", "postgresql")
+URL_FIX = "use a file path, sqlite:///path/to/portal.sqlite3 or postgresql://user:password@host:5432/database"
 
 
 @dataclass(frozen=True)
@@ -59,44 +89,127 @@ class ImportResult:
     already_imported: int
 
 
-class MetricsStore:
-    def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
-        self._local = threading.local()
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not db_path.exists()
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
-        if fresh:
-            os.chmod(db_path, 0o600)
+def database_url(where: str | Path) -> str:
+    """A path means a SQLite file; postgresql:// means PostgreSQL through psycopg (version 3), the
+    driver the project pins (SQLAlchemy's own default for that scheme is psycopg2)."""
+    text = str(where)
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser()}"
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise UserInputError.single(None, f"the metrics database {_redacted(text)!r} is not a database URL",
+                                    URL_FIX) from None  # fmt: skip
+    if url.get_backend_name() not in DIALECTS:
+        raise UserInputError.single(None, f"the metrics database {_redacted(text)!r} is neither SQLite nor "
+                                    "PostgreSQL", URL_FIX)  # fmt: skip
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.db_path, timeout=10)) as conn:
-            # WAL + NORMAL: a click is one small append; losing the last few on power loss is acceptable
-            conn.execute("PRAGMA synchronous=NORMAL")
-            with conn:
-                yield conn
+
+def sqlite_file(where: str | Path) -> Path | None:
+    """The file of a SQLite database, None for a server database."""
+    url = make_url(database_url(where))
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def _redacted(text: str) -> str:
+    """A URL as shown in messages: never its password."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text.split("@")[-1]
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never block the redirect's writes; NORMAL: a click is one small append, and
+        # losing the last few on power loss is acceptable
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+class MetricsStore:
+    """`where`: a SQLite file path, or a sqlite:/// or postgresql:// URL (see database_url)."""
+
+    def __init__(self, where: str | Path) -> None:
+        self.url = database_url(where)
+        self.file = sqlite_file(where)
+        fresh = self.file is not None and not self.file.exists()
+        if self.file is not None:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+        # pool_pre_ping: a portal outlives database restarts; a dead pooled connection is replaced
+        # SQLite: every serving thread keeps a connection (record_click), so the pool must not cap them
+        pool = {"pool_pre_ping": True} if self.file is None else {"pool_size": 8, "max_overflow": -1}
+        self.engine = create_engine(self.url, **pool)
+        if self.file is not None:
+            _tune_sqlite(self.engine)
+        try:
+            METADATA.create_all(self.engine)
+        except OperationalError as exc:  # a server that is down, a wrong password, a file it may not write
+            self.engine.dispose()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
+            raise UserInputError.single(
+                self.file, f"cannot open the metrics database {_redacted(self.url)}: {reason}",
+                "check that the database server runs and the URL (user, password, host, port, database name)",
+            ) from None  # fmt: skip
+        if fresh and self.file is not None:
+            os.chmod(self.file, 0o600)  # who clicked when is nobody else's business on a shared machine
+        insert_or_skip = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        # RETURNING says whether the row was new: rowcount is not reliable for this on every driver
+        # (psycopg reports -1), a returned row is
+        self._add_redemption = (
+            insert_or_skip(REDEMPTIONS)
+            .on_conflict_do_nothing(index_elements=["fingerprint"])
+            .returning(REDEMPTIONS.c.fingerprint)
+        )
+        self._add_click = insert(CLICKS)
+        self._local = threading.local()
+        self._one_writer = threading.Lock()
+
+    @property
+    def db_path(self) -> Path | None:
+        return self.file
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> MetricsStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def record_click(self, campaign: str, link_id: str, ua_class: str, at: float) -> None:
-        # the hot path: one connection per serving thread, kept open (opening one costs more than the insert)
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.db_path, timeout=10, check_same_thread=True)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        with conn:
-            conn.execute(
-                "INSERT INTO clicks (at, campaign, link_id, ua_class) VALUES (?, ?, ?, ?)",
-                (at, campaign, link_id, ua_class),
-            )
+        """The hot path: one insert. On SQLite each serving thread keeps its own connection (checking
+        one out of the pool for every click costs more than the insert) and one thread writes at a
+        time (SQLite takes one writer anyway; queueing here is cheaper than its busy-wait sleeps). On a
+        server database a pooled connection per click, checked on checkout, survives its restarts."""
+        row = {"at": at, "campaign": campaign, "link_id": link_id, "ua_class": ua_class}
+        if self.file is None:
+            with self.engine.begin() as pooled:
+                pooled.execute(self._add_click, row)
+            return
+        kept: Connection | None = getattr(self._local, "conn", None)
+        if kept is None:
+            kept = self._local.conn = self.engine.connect()
+        with self._one_writer:
+            kept.execute(self._add_click, row)
+            kept.commit()
 
     def clicks(self, campaign: str) -> list[Click]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT at, link_id, ua_class FROM clicks WHERE campaign = ? ORDER BY at, id", (campaign,)
-            ).fetchall()
+        query = (
+            select(CLICKS.c.at, CLICKS.c.link_id, CLICKS.c.ua_class)
+            .where(CLICKS.c.campaign == campaign)
+            .order_by(CLICKS.c.at, CLICKS.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
         return [Click(dt.datetime.fromtimestamp(at, dt.UTC).date(), link, ua) for at, link, ua in rows]
 
     def add_redemptions(
@@ -104,23 +217,30 @@ class MetricsStore:
     ) -> ImportResult:
         """All rows in one transaction; a row whose fingerprint is already stored is not counted again."""
         added = already = 0
-        with self._connect() as conn:
+        with self.engine.begin() as conn:
             for row in rows:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO redemptions (fingerprint, campaign, code, day, source, line, "
-                    "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (row.fingerprint, campaign, row.code, row.day.isoformat(), source, row.line, imported_at),
-                )
-                if cursor.rowcount:
+                result = conn.execute(self._add_redemption, {
+                    "fingerprint": row.fingerprint, "campaign": campaign, "code": row.code,
+                    "day": row.day.isoformat(), "source": source, "line": row.line, "imported_at": imported_at,
+                })  # fmt: skip
+                if result.first() is not None:
                     added += 1
                 else:
                     already += 1
         return ImportResult(added, already)
 
     def redemptions(self, campaign: str) -> list[Redemption]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT fingerprint, code, day, line FROM redemptions WHERE campaign = ? ORDER BY day, fingerprint",
-                (campaign,),
-            ).fetchall()
+        query = (
+            select(REDEMPTIONS.c.fingerprint, REDEMPTIONS.c.code, REDEMPTIONS.c.day, REDEMPTIONS.c.line)
+            .where(REDEMPTIONS.c.campaign == campaign)
+            .order_by(REDEMPTIONS.c.day, REDEMPTIONS.c.fingerprint)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
         return [Redemption(fp, code, dt.date.fromisoformat(day), line) for fp, code, day, line in rows]
+
+
+def store_exists(where: str | Path) -> bool:
+    """False for a SQLite file not created yet (reading KPIs must not create one); a server database is assumed."""
+    file = sqlite_file(where)
+    return file is None or file.exists()

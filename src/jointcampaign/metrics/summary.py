@@ -13,7 +13,9 @@ from jointcampaign.metrics.store import Click, Redemption
 State = Literal["met", "on track", "behind", "not measured"]
 # link previews and scanners open links too; they are kept in the table but never counted
 UNCOUNTED_CLASSES = frozenset({"bot"})
-BY_LANGUAGE, BY_PLACEMENT = "clicks-by-language.svg", "clicks-by-placement.svg"
+# clicks and redemptions side by side; a redemption whose code does not say counts as "unknown"
+BY_LANGUAGE, BY_PLACEMENT = "by-language.svg", "by-placement.svg"
+COUNTED_BY = {"link_clicks": "clicks", "code_redemptions": "redemptions"}
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,18 @@ class KpiReport:
         """(file name, description) of this report's plots, in the order they are shown."""
         files = [(f"kpi-{k.index + 1}.svg", f"{k.metric}: so far, against the pace to {k.target:g}")
                  for k in self.kpis if k.value is not None]  # fmt: skip
-        if any(k.measured_by == "link_clicks" for k in self.kpis):
-            files += [(BY_LANGUAGE, "Clicks by language"), (BY_PLACEMENT, "Clicks by placement")]
+        if any(k.measured_by in COUNTED_BY for k in self.kpis):
+            files += [(BY_LANGUAGE, "Clicks and redemptions by language"),
+                      (BY_PLACEMENT, "Clicks and redemptions by placement")]  # fmt: skip
         return files
+
+    def breakdown(self, by: str) -> dict[str, dict[str, int]]:
+        """"clicks"/"redemptions" -> language (by="language") or placement -> count, over this report's KPIs."""
+        totals: dict[str, Counter[str]] = {kind: Counter() for kind in COUNTED_BY.values()}
+        for kpi in self.kpis:
+            if kpi.measured_by in COUNTED_BY:
+                totals[COUNTED_BY[kpi.measured_by]].update(kpi.by_language if by == "language" else kpi.by_placement)
+        return {kind: dict(sorted(counts.items())) for kind, counts in totals.items()}
 
     def falling_behind(self) -> list[KpiStatus]:
         """KPIs further below the expected pace than the campaign's threshold."""
@@ -97,6 +108,8 @@ class KpiReport:
             "kpis": [asdict(k) | {"owner_name": self.partners.get(k.owner, k.owner)} for k in self.kpis],
             "referrals": [asdict(r) for r in self.referrals],
             "balance": [asdict(b) | {"gap_points": b.gap_points} for b in self.balance],
+            "by_language": self.breakdown("language"),
+            "by_placement": self.breakdown("placement"),
         }
 
 
@@ -120,9 +133,12 @@ def _status(
     by_placement: Counter[str] = Counter()
     days: Counter[str] = Counter()
     if kpi.measured_by == "code_redemptions":
+        codes = plan.codes()
         for r in redemptions:
-            if r.code == kpi.code:
+            if (redeemed := codes.get(r.code)) is not None and redeemed.offer.code == kpi.code:
                 days[r.day.isoformat()] += 1
+                by_language[redeemed.language] += 1
+                by_placement[redeemed.placement] += 1
     elif kpi.measured_by == "link_clicks":
         links = {link.id: link for link in plan.links if link.destination == kpi.link}
         for c in clicks:
@@ -147,9 +163,9 @@ def _status(
 def _referrals(plan: MeasurePlan, clicks: list[Click], redemptions: list[Redemption]) -> list[Referral]:
     links = {link.id: link for link in plan.links}
     clicked = Counter((links[c.link_id].referrer, links[c.link_id].destination) for c in clicks if c.link_id in links)
-    offers = {o.code: o for o in plan.offers}
+    codes = plan.codes()
     redeemed = Counter(
-        (offers[r.code].for_customers_of, offers[r.code].honoured_by) for r in redemptions if r.code in offers
+        (codes[r.code].offer.for_customers_of, codes[r.code].offer.honoured_by) for r in redemptions if r.code in codes
     )
     ids = list(plan.partners)
     return [

@@ -66,6 +66,7 @@ def stage_payload(
     *,
     kpis: KpiReport | None = None,
     models: dict[str, list[dict[str, str]]] | None = None,
+    portal_url: str | None = None,
 ) -> Path:
     """The partner's payload folder: only `languages` (the languages its bundle holds).
 
@@ -110,7 +111,7 @@ def stage_payload(
             write_text_atomic(payload / PLOTS_DIR / file_name, svg)
     zones = cut_zone_frames(loaded, [c for c in outcome.cuts if c.partner == partner], payload / ZONE_DIR)
     write_text_atomic(
-        payload / "brief.html", render_brief(loaded, partner, everything, today, reviews, results=results)
+        payload / "brief.html", render_brief(loaded, partner, everything, today, reviews, results=results, portal_url=portal_url)
     )
     zone_links = [(frame.label, frame.path.relative_to(payload).as_posix()) for frame in zones]
     qc = render_qc(title, name, partner, languages, outcome, everything, reviews, zone_frames=zone_links,

@@ -297,7 +297,7 @@ def campaign_fingerprint(loaded: LoadedCampaign, settings: Settings) -> str:
     # (the portal database's location neither: the nightly pass adds the KPIs it holds on its own)
     # (nor which folders models are read from: the models themselves are hashed below)
     ignored = ("home", "threads", "model_index_url", "upload_max_file_mb", "upload_max_submission_mb",
-               "portal_db_file", "argos_dirs")  # fmt: skip
+               "portal_db_file", "argos_dirs", "metrics_db_url")  # fmt: skip
     hasher.value("settings", asdict(settings) | dict.fromkeys(ignored))
     for language in campaign.languages:
         hasher.value(language, translation_version(settings, campaign.source_language, language))

@@ -11,14 +11,15 @@ import datetime as dt
 from pathlib import Path
 
 from jointcampaign.metrics.links import PLACEMENTS, TrackedLink, content_tag, link_id, redirect_url, utm_url
-from jointcampaign.metrics.plan import KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
+from jointcampaign.metrics.plan import CodePlan, KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
 from jointcampaign.metrics.pos_csv import read_redemptions
-from jointcampaign.metrics.store import ImportResult, MetricsStore
+from jointcampaign.metrics.store import ImportResult, MetricsStore, store_exists
 from jointcampaign.metrics.summary import KpiReport, summarize
 from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.validation import Blocker
 
-POST_CUT = "text"  # links written into posts and emails belong to no video cut
+BRIEF_PLACEMENT = "brief"
+POST_CUT = "text"  # links written into posts, emails and the brief belong to no video cut
 
 
 def destination_of(loaded: LoadedCampaign, referrer: str) -> str:
@@ -34,12 +35,22 @@ def tracked_links(loaded: LoadedCampaign) -> list[TrackedLink]:
         destination = destination_of(loaded, referrer)
         for language in campaign.languages_for(referrer):
             places = [(aspect, "end-card") for aspect in campaign.cuts.aspects] + [(POST_CUT, "post")]
-            for cut, placement in places:
-                assert placement in PLACEMENTS
-                url = _direct_url(loaded, referrer, language, cut, placement)
-                ident = link_id(loaded.slug, referrer, language, cut, placement)
-                links.append(TrackedLink(ident, referrer, destination, language, cut, placement, url))
+            links += [_link(loaded, referrer, destination, language, cut, placement) for cut, placement in places]
+        # the brief is written in the source language, one link per partner's customers
+        links.append(_link(loaded, referrer, destination, campaign.source_language, POST_CUT, BRIEF_PLACEMENT))
     return links
+
+
+def _link(loaded: LoadedCampaign, referrer: str, destination: str, language: str, cut: str, placement: str) -> TrackedLink:
+    assert placement in PLACEMENTS
+    url = _direct_url(loaded, referrer, language, cut, placement)
+    ident = link_id(loaded.slug, referrer, language, cut, placement)
+    return TrackedLink(ident, referrer, destination, language, cut, placement, url)
+
+
+def brief_link(loaded: LoadedCampaign, referrer: str, portal_url: str | None) -> str:
+    """The link the brief shows for `referrer`'s customers: counted under placement "brief"."""
+    return link_for(loaded, referrer, loaded.campaign.source_language, POST_CUT, BRIEF_PLACEMENT, portal_url)
 
 
 def _direct_url(loaded: LoadedCampaign, referrer: str, language: str, cut: str, placement: str) -> str:
@@ -83,7 +94,10 @@ def measure_plan(loaded: LoadedCampaign) -> MeasurePlan:
             KpiPlan(i, k.metric, k.target, k.owner, k.measured_by, k.code, k.link, k.shared)
             for i, k in enumerate(campaign.kpis)
         ],
-        offers=[OfferPlan(o.code, o.for_customers_of, o.honoured_by) for o in campaign.offers],
+        offers=[
+            OfferPlan(o.code, o.for_customers_of, o.honoured_by, [CodePlan(c.code, c.language, c.placement) for c in o.codes])
+            for o in campaign.offers
+        ],
         links=tracked_links(loaded),
     )
 
@@ -96,12 +110,13 @@ def publish_plan(loaded: LoadedCampaign, campaign_out_dir: Path) -> Path:
     return write_plan(plan, campaign_out_dir)
 
 
-def kpi_report(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> KpiReport:
+def kpi_report(loaded: LoadedCampaign, db: str | Path, today: dt.date) -> KpiReport:
+    """`db`: the metrics database, a SQLite file path or a sqlite:///, postgresql:// URL."""
     plan = measure_plan(loaded)
-    if not db_path.exists():
+    if not store_exists(db):
         return summarize(plan, [], [], today)
-    store = MetricsStore(db_path)
-    return summarize(plan, store.clicks(loaded.slug), store.redemptions(loaded.slug), today)
+    with MetricsStore(db) as store:
+        return summarize(plan, store.clicks(loaded.slug), store.redemptions(loaded.slug), today)
 
 
 def kpi_blockers(loaded: LoadedCampaign, report: KpiReport) -> list[Blocker]:
@@ -141,13 +156,14 @@ def load_for_measuring(folder: Path) -> LoadedCampaign:
 
 
 def import_redemptions(
-    loaded: LoadedCampaign, file: Path, db_path: Path, overrides: dict[str, str], date_order: str | None
+    loaded: LoadedCampaign, file: Path, db: str | Path, overrides: dict[str, str], date_order: str | None
 ) -> tuple[ImportResult, int]:
     """Read the whole export first (any bad line stops it), then store it in one transaction."""
     import time
 
-    parsed = read_redemptions(file, [o.code for o in loaded.campaign.offers], overrides, date_order)
-    result = MetricsStore(db_path).add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
+    parsed = read_redemptions(file, list(measure_plan(loaded).codes()), overrides, date_order)
+    with MetricsStore(db) as store:
+        result = store.add_redemptions(loaded.slug, file.name, parsed.redemptions, time.time())
     return result, parsed.without_code
 
 
@@ -155,13 +171,13 @@ def import_redemptions(
 SUMMARY_FILE = "kpis.json"
 
 
-def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db_path: Path, today: dt.date) -> list[Blocker]:
+def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db: str | Path, today: dt.date) -> list[Blocker]:
     """Write OUT/<campaign>/kpis.json (every KPI, the balance, and the owners' blockers); return the blockers."""
     import json
 
     from jointcampaign.fileio import write_text_atomic
 
-    report = kpi_report(loaded, db_path, today)
+    report = kpi_report(loaded, db, today)
     blockers = kpi_blockers(loaded, report)
     summary = report.as_dict() | {"blockers": [b.as_dict() for b in blockers]}
     campaign_out_dir.mkdir(parents=True, exist_ok=True)
@@ -169,10 +185,10 @@ def refresh_summary(loaded: LoadedCampaign, campaign_out_dir: Path, db_path: Pat
     return blockers
 
 
-def kpi_digest(loaded: LoadedCampaign, db_path: Path, today: dt.date) -> str:
+def kpi_digest(loaded: LoadedCampaign, db: str | Path, today: dt.date) -> str:
     """Changes when the KPIs a brief shows change: new clicks or redemptions, or another day."""
     import hashlib
     import json
 
-    report = kpi_report(loaded, db_path, today)
+    report = kpi_report(loaded, db, today)
     return hashlib.sha256(json.dumps(report.as_dict(), sort_keys=True).encode()).hexdigest()

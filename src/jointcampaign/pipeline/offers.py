@@ -14,19 +14,23 @@ from jointcampaign.spec.models import Offer
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.translate.status import UNCHANGED, UNCHECKED, TranslatedString
 
+END_CARD = "end-card"  # the placement of the code an end card shows
+
 
 def audience_offer(loaded: LoadedCampaign, partner: str) -> Offer | None:
     """The first offer for customers of `partner`, if the campaign has one."""
     return next((o for o in loaded.campaign.offers if o.for_customers_of == partner), None)
 
 
-def offer_line(loaded: LoadedCampaign, partner: str) -> str | None:
-    """The end card's sentence in the campaign's source language (English in the demo)."""
+def offer_line(loaded: LoadedCampaign, partner: str, language: str | None = None) -> str | None:
+    """The end card's sentence in the campaign's source language (English in the demo), with the
+    code the offer lists for `language` on end cards, if any (so the till says where the sale came from)."""
     offer = audience_offer(loaded, partner)
     if offer is None:
         return None
     where = loaded.partner_name(offer.honoured_by)
-    return f"Show this at {where}: {offer.discount} off with code {offer.code}."
+    code = offer.code_for(language, END_CARD) if language else offer.code
+    return f"Show this at {where}: {offer.discount} off with code {code}."
 
 
 def translated_offer_line(
@@ -41,7 +45,7 @@ def translated_offer(
     loaded: LoadedCampaign, partner: str, language: str, translator: Translator
 ) -> TranslatedString | None:
     """The sentence in `language` with its status (a bare engine's output counts as unchecked)."""
-    line = offer_line(loaded, partner)
+    line = offer_line(loaded, partner, language)
     source = loaded.campaign.source_language
     if line is None:
         return None
@@ -71,9 +75,9 @@ def end_card_for(
     colours = loaded.brand_kits[partner].kit.colours
     return EndCard(
         seconds=seconds,
-        offer=offer_text if offer_text is not None else offer_line(loaded, partner),
-        code=offer.code if offer else None,
-        link=link_for(loaded, partner, language, aspect, "end-card", portal_url),
+        offer=offer_text if offer_text is not None else offer_line(loaded, partner, language),
+        code=offer.code_for(language, END_CARD) if offer else None,
+        link=link_for(loaded, partner, language, aspect, END_CARD, portal_url),
         background=colours.primary,
         accent=colours.secondary,
     )

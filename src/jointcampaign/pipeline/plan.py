@@ -74,7 +74,8 @@ class RunPlan:
         """Names and codes a line break must never split."""
         campaign = self.loaded.campaign
         names = [self.loaded.partner_name(p) for p in self.partners]
-        return list(dict.fromkeys([*campaign.glossary.keep, *names, *(o.code for o in campaign.offers)]))
+        codes = [c for o in campaign.offers for c in (o.code, *(extra.code for extra in o.codes))]
+        return list(dict.fromkeys([*campaign.glossary.keep, *names, *codes]))
 
     def copy_pieces(self) -> list[Deliverable]:
         return [d for d in self.loaded.campaign.deliverables if d.kind == "copy" and self._supplied(d)]
@@ -89,7 +90,7 @@ def attach_measurement(plan: RunPlan, settings: Settings) -> None:
     from jointcampaign.pipeline.measure import kpi_report, publish_plan
 
     plan.portal_url = settings.portal_url
-    plan.kpis = kpi_report(plan.loaded, settings.portal_db, plan.today)
+    plan.kpis = kpi_report(plan.loaded, settings.metrics_db, plan.today)
     plan.layout.campaign_dir.mkdir(parents=True, exist_ok=True)
     publish_plan(plan.loaded, plan.layout.campaign_dir)
 
@@ -313,7 +314,7 @@ def build_partner_bundle(plan: RunPlan, partner: str, outcome: RunOutcome) -> Pa
 
     payload = stage_payload(
         plan.loaded, plan.layout, partner, plan.languages_of(partner), outcome, plan.blockers, plan.today,
-        kpis=plan.kpis, models=plan.models,
+        kpis=plan.kpis, models=plan.models, portal_url=plan.portal_url,
     )
     info = BagInfo.from_manifest(read_payload_manifest(payload), source_epoch(plan.loaded))
     bag_dir = plan.layout.bag_dir(partner)

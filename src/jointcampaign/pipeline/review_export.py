@@ -62,16 +62,16 @@ def campaign_segments(loaded: LoadedCampaign, language: str) -> list[Segment]:
             segments += _copy_segments(loaded, item.id, item.source, language)
         if item.kind == "video" and item.subtitles and (loaded.folder / item.subtitles).is_file():
             segments += _subtitle_segments(loaded, item.id, item.subtitles, language)
-    return segments + _end_card_segments(loaded)
+    return segments + _end_card_segments(loaded, language)
 
 
-def _end_card_segments(loaded: LoadedCampaign) -> list[Segment]:
-    """Each partner's end-card offer sentence, translated with the subtitles."""
+def _end_card_segments(loaded: LoadedCampaign, language: str) -> list[Segment]:
+    """Each partner's end-card offer sentence (with the language's code), translated with the subtitles."""
     from jointcampaign.pipeline.offers import audience_offer, offer_line
 
     segments = []
     for partner in loaded.campaign.partner_ids:
-        line, offer = offer_line(loaded, partner), audience_offer(loaded, partner)
+        line, offer = offer_line(loaded, partner, language), audience_offer(loaded, partner)
         if line is None or offer is None:
             continue
         number = loaded.document.line_of(("offers", loaded.campaign.offers.index(offer)))

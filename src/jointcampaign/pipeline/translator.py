@@ -21,7 +21,8 @@ def brand_terms(loaded: LoadedCampaign) -> list[str]:
 
 
 def offer_codes(loaded: LoadedCampaign) -> list[str]:
-    return [offer.code for offer in loaded.campaign.offers]
+    """Every code a customer may be shown (each offer's own and its per-language/placement ones)."""
+    return [code for offer in loaded.campaign.offers for code in (offer.code, *(c.code for c in offer.codes))]
 
 
 def review_files(loaded: LoadedCampaign, language: str) -> list[Path]:

@@ -31,8 +31,9 @@ ERROR_TITLES = {
 }
 
 
-def create_app(output_dir: Path, db_path: Path) -> FastAPI:
-    """The portal over ``output_dir`` (OUT/<campaign>/<partner>/ bags and zips), state in ``db_path``.
+def create_app(output_dir: Path, db_path: Path, *, metrics_db: str | Path | None = None) -> FastAPI:
+    """The portal over ``output_dir`` (OUT/<campaign>/<partner>/ bags and zips), state in ``db_path``;
+    clicks and redemptions in ``metrics_db`` (a path or a sqlite:///, postgresql:// URL), else there too.
 
     The campaign desk for leads is an edge above this library: jointcampaign.desk.app mounts it.
     """
@@ -43,7 +44,7 @@ def create_app(output_dir: Path, db_path: Path) -> FastAPI:
         Catalog(output_dir),
         Pages(),
         LinkRegistry(output_dir),
-        MetricsStore(db_path),
+        MetricsStore(metrics_db if metrics_db is not None else db_path),
     )
     app.include_router(router)
 

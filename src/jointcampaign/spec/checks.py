@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from jointcampaign.errors import Problem
 from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import ALL_LANGUAGES
+from jointcampaign.spec.models import ALL_LANGUAGES, Campaign
 from jointcampaign.spec.yaml_source import PathKey
 
 SPLIT_TOLERANCE = 0.01
@@ -32,6 +32,32 @@ def _unrequested_languages(
                 "or remove it from the campaign's languages:",
             )
             yield replace(problem, severity="warning")
+
+
+def _offer_code_problems(
+    campaign: Campaign, index: int, taken: set[str], at: Callable[[PathKey, str, str], Problem]
+) -> Iterator[Problem]:
+    """An offer's extra codes: unique across the campaign, each saying where it is used, in a campaign language."""
+    offer = campaign.offers[index]
+    seen = set(taken) | {offer.code}
+    where_seen: set[tuple[str | None, str | None]] = set()
+    for number, extra in enumerate(offer.codes):
+        key: PathKey = ("offers", index, "codes", number)
+        if extra.code in seen:
+            yield at((*key, "code"), f"offer code {extra.code} is used twice", "give each code its own name, "
+                     f"e.g. {offer.code}-{(extra.language or extra.placement or 'x').upper()}")  # fmt: skip
+        seen.add(extra.code)
+        if extra.language is None and extra.placement is None:
+            yield at(key, f"code {extra.code} says neither its language nor its placement",
+                     "add language: es and/or placement: end-card (else use the offer's own code)")  # fmt: skip
+        elif (extra.language, extra.placement) in where_seen:
+            yield at(key, f"code {extra.code} has the same language and placement as an earlier code",
+                     "give each code its own language/placement, or delete one")  # fmt: skip
+        where_seen.add((extra.language, extra.placement))
+        spoken = [campaign.source_language, *campaign.languages]
+        if extra.language is not None and extra.language not in spoken:
+            yield at((*key, "language"), f"'{extra.language}' is not a language of this campaign",
+                     f"use one of: {', '.join(spoken)}")  # fmt: skip
 
 
 def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
@@ -104,6 +130,7 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
             )
 
     codes: set[str] = set()
+    variant_codes: set[str] = set()  # an offer's codes per language/placement: counted for it, never a KPI's
     for index, offer in enumerate(campaign.offers):
         for name in ("for_customers_of", "honoured_by"):
             value = getattr(offer, name)
@@ -115,22 +142,30 @@ def _consistency(loaded: LoadedCampaign) -> Iterator[Problem]:
                 "an offer must be honoured by the other partner",
                 "set honoured_by to the partner whose shop gives the discount",
             )
-        if offer.code in codes:
+        if offer.code in codes or offer.code in variant_codes:
             yield at(
                 ("offers", index, "code"),
                 f"offer code {offer.code} is used twice",
                 "give each offer its own code",
             )
         codes.add(offer.code)
+        yield from _offer_code_problems(campaign, index, variant_codes | codes, at)
+        variant_codes |= {c.code for c in offer.codes}
 
     for index, kpi in enumerate(campaign.kpis):
         if kpi.owner not in known:
             yield unknown_partner(("kpis", index, "owner"), kpi.owner)
         if kpi.measured_by == "code_redemptions" and kpi.code not in codes:
+            parent = next((o.code for o in campaign.offers if kpi.code in {c.code for c in o.codes}), None)
             yield at(
                 ("kpis", index, "code"),
-                f"counts redemptions of code '{kpi.code}', which no offer defines",
-                f"set code to one of: {', '.join(sorted(codes)) or '(define an offer first)'}",
+                f"counts redemptions of code '{kpi.code}', which is one of offer {parent}'s codes per language "
+                "or placement: a KPI counts a whole offer"
+                if parent
+                else f"counts redemptions of code '{kpi.code}', which no offer defines",
+                f"set code to {parent} (its redemptions by language and placement are shown with it)"
+                if parent
+                else f"set code to one of: {', '.join(sorted(codes)) or '(define an offer first)'}",
             )
         if kpi.measured_by == "link_clicks" and kpi.link not in known:
             yield at(

@@ -75,6 +75,20 @@ class Deliverable(Strict):
     )
 
 
+PLACEMENT_PATTERN = r"^[a-z][a-z0-9-]{1,23}$"
+
+
+class OfferCode(Strict):
+    """Another code for the same offer that tells where the customer saw it, so a till's export says
+    which language and placement brought the sale (e.g. CAFE10-ES on the Spanish end card)."""
+
+    code: str = Field(pattern=CODE_PATTERN)
+    language: LanguageTag | None = Field(default=None, description="the language it is shown in, e.g. es")
+    placement: str | None = Field(
+        default=None, pattern=PLACEMENT_PATTERN, description="where it is shown: end-card, post, brief, flyer..."
+    )
+
+
 class Offer(Strict):
     """A cross-referral offer: customers of one partner get a discount at the other."""
 
@@ -84,6 +98,19 @@ class Offer(Strict):
     discount: str = Field(pattern=r"^\d{1,3}(\.\d+)?%$|^free .+$", description="'10%' or 'free <item>'")
     terms: str = Field(min_length=1)
     expires: dt.date
+    codes: list[OfferCode] = Field(
+        default_factory=list,
+        description="optional codes per language and/or placement; each counts for this offer, and the "
+        "end card of a language shows its end-card (else language) code",
+    )
+
+    def code_for(self, language: str, placement: str) -> str:
+        """The code to show in `language` at `placement`: the most specific one listed, else `code`."""
+        for wanted in ((language, placement), (language, None), (None, placement)):
+            found = next((c.code for c in self.codes if (c.language, c.placement) == wanted), None)
+            if found:
+                return found
+        return self.code
 
 
 MeasuredBy = Literal["code_redemptions", "link_clicks", "manual"]

@@ -9,9 +9,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from jointcampaign.pipeline.documents.html import flag, page, table
-from jointcampaign.pipeline.documents.links import tracked_link
+from jointcampaign.pipeline.measure import brief_link, destination_of
 from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Approval, Campaign
+from jointcampaign.spec.models import Approval, Campaign, Offer
 from jointcampaign.validation import Blocker
 
 if TYPE_CHECKING:
@@ -101,7 +101,10 @@ def render_brief(
     reviews: Mapping[str, LanguageReview] | None = None,
     *,
     results: KpiReport | None = None,
+    portal_url: str | None = None,
 ) -> str:
+    """With `portal_url`, every tracked link in the brief opens the portal's counting redirect
+    (placement "brief"), like the end cards' QR codes; without, the partner's page with UTM parameters."""
     campaign = loaded.campaign
     name = loaded.partner_name
     blocked = {b.deliverable for b in blockers}
@@ -114,11 +117,12 @@ def render_brief(
         f"<p>This bundle holds {escape(_language_list(campaign.languages_for(partner_id)))}: the languages "
         f"of {escape(name(partner_id))}'s community.</p>",
         table(
-            ["Partner", "Languages of its bundle", "Tracked link"],
+            ["Partner", "Languages of its bundle", "Tracked link for its customers"],
             [
-                [name(p.id), _bundle_languages(campaign, p.id), tracked_link(p.link_base, loaded.slug, p.id)]
+                [escape(name(p.id)), escape(_bundle_languages(campaign, p.id)), _link_cell(loaded, p.id, portal_url)]
                 for p in campaign.partners
             ],
+            raw=True,
         ),
         "<h2>Who delivers what</h2>",
         table(
@@ -133,7 +137,7 @@ def render_brief(
             ["Code", "Who gets it", "Where it is honoured", "Discount", "Terms", "Expires"],
             [
                 [
-                    o.code,
+                    _codes(o),
                     f"customers of {name(o.for_customers_of)}",
                     name(o.honoured_by),
                     o.discount,
@@ -147,9 +151,11 @@ def render_brief(
         table(
             ["Metric", "Target", "Owner", "Measured by"],
             [
-                [k.metric, f"{k.target:g}", name(k.owner), _measure(loaded, k.measured_by, k.code, k.link)]
+                [escape(k.metric), f"{k.target:g}", escape(name(k.owner)),
+                 _measure(loaded, k.measured_by, k.code, k.link, portal_url)]
                 for k in campaign.kpis
             ],
+            raw=True,
         ),
         *(results_section(results) if results is not None else []),
         "<h2>Cost and revenue split</h2>",
@@ -221,12 +227,32 @@ def _status(blocked: bool, due: dt.date, today: dt.date) -> str:
     return "missing — overdue" if due < today else "missing — not yet due"
 
 
-def _measure(loaded: LoadedCampaign, how: str, code: str | None, link: str | None) -> str:
+def _codes(offer: Offer) -> str:
+    """The offer's code, then the codes it lists per language and placement (what each tells the till)."""
+    extra = [f"{c.code} ({', '.join(w for w in (c.language, c.placement) if w)})" for c in offer.codes]
+    return "; ".join([offer.code, *extra])
+
+
+def _anchor(url: str) -> str:
+    return f'<a class="tracked" href="{escape(url)}">{escape(url)}</a>'
+
+
+def _link_cell(loaded: LoadedCampaign, referrer: str, portal_url: str | None) -> str:
+    opens = loaded.partner_name(destination_of(loaded, referrer))
+    return f"{_anchor(brief_link(loaded, referrer, portal_url))} (opens the page of {escape(opens)})"
+
+
+def _measure(loaded: LoadedCampaign, how: str, code: str | None, link: str | None, portal_url: str | None) -> str:
+    """HTML: what counts for a KPI; for clicks, the brief's own links that count (its readers' clicks count too)."""
     if how == "code_redemptions":
-        return f"redemptions of code {code}"
+        return escape(f"redemptions of code {code}")
     if how == "link_clicks" and link:
-        partner = loaded.campaign.partner(link)
-        return f"clicks on {tracked_link(partner.link_base, loaded.slug, partner.id)}"
+        target = escape(loaded.partner_name(link))
+        senders = [p for p in loaded.campaign.partner_ids if destination_of(loaded, p) == link]
+        if not senders:
+            return f"clicks on tracked links to the page of {target} (no partner's customers are sent there yet)"
+        shown = ", ".join(_anchor(brief_link(loaded, p, portal_url)) for p in senders)
+        return f"clicks on every tracked link to the page of {target} (QR codes, posts, this brief), such as {shown}"
     return "reported by hand at check-ins"
 
 
