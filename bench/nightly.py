@@ -61,9 +61,9 @@ def language_of(step: str) -> str | None:
 def main() -> int:
     from prefect.client.orchestration import get_client
 
-    from flows.localize_campaign import localize_campaign
-    from flows.nightly_render import nightly_render
     from jointcampaign.demo.media import ensure_demo_media
+    from jointcampaign.flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.nightly_render import nightly_render
     from jointcampaign.settings import Settings
 
     ensure_demo_media(REPO)

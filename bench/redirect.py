@@ -93,7 +93,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}", "JOINTCAMPAIGN_HOME": str(scratch / "home")}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jointcampaign.cli_portal", "serve", "--out", str(out), "--db", str(db),
+        [sys.executable, "-m", "jointcampaign.cli.portal", "serve", "--out", str(out), "--db", str(db),
          "--port", str(port), *(["--metrics-db", METRICS_DB] if METRICS_DB else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )  # fmt: skip

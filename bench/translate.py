@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from jointcampaign.campaign.models import Glossary
 from jointcampaign.settings import Settings
-from jointcampaign.spec.models import Glossary
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
@@ -96,7 +96,7 @@ def heldout_copy() -> list[str]:
 
 def demo_campaign_segments(tag: str) -> list[str]:
     from jointcampaign.pipeline.review_export import campaign_segments as pipeline_segments
-    from jointcampaign.validation import validate_campaign
+    from jointcampaign.pipeline.validate import validate_campaign
 
     loaded = validate_campaign(DEMO_CAMPAIGN, lambda s, t: True).require_ok()
     return list(dict.fromkeys(segment.text for segment in pipeline_segments(loaded, tag)))
@@ -106,8 +106,8 @@ def judge(engine: ArgosTranslator, tag: str, repeat: int) -> tuple[Counter[tuple
     """Verdicts on the demo copy (expected confident) and the held-out copy (expected needs_review),
     and the time of the localizing translator with and without the verdicts."""
     from jointcampaign.pipeline.translator import protection_rules
+    from jointcampaign.pipeline.validate import validate_campaign
     from jointcampaign.translate.repair import translate_protected
-    from jointcampaign.validation import validate_campaign
 
     loaded = validate_campaign(DEMO_CAMPAIGN, lambda s, t: True).require_ok()
     translator = LocalizingTranslator(

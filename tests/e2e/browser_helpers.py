@@ -75,7 +75,7 @@ def portal_server(
     command = [
         sys.executable,
         "-m",
-        "jointcampaign.cli_portal",
+        "jointcampaign.cli.portal",
         "serve",
         "--out",
         str(out),
@@ -111,7 +111,7 @@ def portal_server(
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "jointcampaign.cli_portal", *args]
+    command = [sys.executable, "-m", "jointcampaign.cli.portal", *args]
     return subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=60, env={**os.environ, **(env or {})}
     )

@@ -167,7 +167,7 @@ def write_every_5s_deployment(tmp_path: Path, project: str, pool: str) -> Path:
         "name": project,
         "deployments": [{
             "name": "nightly-every-5s",
-            "entrypoint": "flows/nightly_render.py:nightly_render",
+            "entrypoint": "src/jointcampaign/flows/nightly_render.py:nightly_render",
             "parameters": {"campaigns_dir": str(campaigns), "out_dir": str(tmp_path / "out"),
                            "task_runner": "threads"},
             "schedules": [{"interval": 5}],

@@ -181,7 +181,7 @@ def test_partner_previews_and_downloads_their_bundle(
     assert saved.read_bytes() == (site["out"] / "spring-bloom" / "cafe.zip").read_bytes()
     assert verify_bundle(saved) == []
     verified = subprocess.run(
-        [sys.executable, "-m", "jointcampaign.cli_bundle", "verify", str(saved)],
+        [sys.executable, "-m", "jointcampaign.cli.bundle", "verify", str(saved)],
         capture_output=True,
         text=True,
     )

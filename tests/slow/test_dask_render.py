@@ -53,7 +53,7 @@ def test_cuts_render_on_the_dask_worker(dask_cluster: str, demo_home: Path, camp
     from distributed import Client
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     monkeypatch.setenv("JOINTCAMPAIGN_HOME", str(demo_home))
     monkeypatch.setenv("JOINTCAMPAIGN_RENDER_HEIGHT", "180")

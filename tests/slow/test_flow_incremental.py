@@ -40,7 +40,7 @@ def harness(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def run(campaign: Path, out: Path, languages: list[str]) -> object:
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     return localize_campaign(campaign_dir=campaign, out_dir=out, languages=languages)
 
@@ -97,7 +97,7 @@ def test_reruns_redo_only_what_changed(harness: None, campaign_copy: Path, tmp_p
 
 def test_one_failing_cut_leaves_the_others_and_is_reported(harness: None, campaign_copy: Path,
                                                           tmp_path: Path) -> None:
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     out = tmp_path / "out"
     # A folder where the cut should land: the encoder succeeds, putting the file in place fails.
@@ -154,7 +154,7 @@ def only_spanish(campaign: Path) -> None:
 
 def test_nightly_renders_changed_campaigns_and_skips_the_rest(harness: None, campaign_copy: Path,
                                                               tmp_path: Path) -> None:
-    from flows.nightly_render import nightly_render
+    from jointcampaign.flows.nightly_render import nightly_render
 
     only_spanish(campaign_copy)
     campaigns = campaign_copy.parent

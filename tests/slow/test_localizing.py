@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jointcampaign.campaign.models import Glossary
 from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.translator import build_campaign_translator
-from jointcampaign.spec.models import Glossary
+from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
@@ -20,7 +21,6 @@ from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
 from jointcampaign.translate.protect import find_spans
 from jointcampaign.translate.protocol import TranslationBatch
 from jointcampaign.translate.verify import verify
-from jointcampaign.validation import validate_campaign
 from tests.unit.test_protect import span_strategy
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli_models import models_app
+from jointcampaign.cli.models import models_app
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.model_builder import demo_archive_path, demo_tables
 from jointcampaign.translate.model_store import list_models

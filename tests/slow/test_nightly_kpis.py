@@ -31,7 +31,7 @@ def harness(demo_home: Path, tmp_path: Path) -> Iterator[Path]:
 def test_nightly_refreshes_kpis_and_blocks_the_owner_of_a_kpi_behind_pace(
     harness: Path, campaign_copy: Path, tmp_path: Path
 ) -> None:
-    from flows.nightly_render import nightly_render
+    from jointcampaign.flows.nightly_render import nightly_render
     from jointcampaign.metrics.pos_csv import read_redemptions
     from jointcampaign.metrics.store import MetricsStore
     from jointcampaign.pipeline import measure, nightly

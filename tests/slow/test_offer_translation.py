@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from jointcampaign.campaign.load import load_campaign
 from jointcampaign.pipeline.offers import offer_line, translated_offer_line
-from jointcampaign.spec.load import load_campaign
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from tests.conftest import DEMO_CAMPAIGN
 from tests.video_helpers import demo_translation

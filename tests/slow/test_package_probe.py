@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli_models import models_app
+from jointcampaign.cli.models import models_app
 from jointcampaign.errors import UserInputError
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.model_store import InstalledModel, find_model, install_model, validate_archive

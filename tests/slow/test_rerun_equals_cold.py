@@ -145,8 +145,8 @@ def temp_leftovers(out: Path) -> list[Path]:
 
 def run_flow(campaign: Path, out: Path) -> str:
     """The flow in this process; 'refused' when validation stops it (nothing is written then)."""
-    from flows.localize_campaign import localize_campaign
     from jointcampaign.errors import UserInputError
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     try:
         summary = localize_campaign(campaign_dir=campaign, out_dir=out, languages=LANGUAGES)
@@ -246,7 +246,7 @@ def test_the_issue_sequence_damaged_then_restored_video(
     # the cache still holds every step, so the next run makes nothing again and ships the same bundles.
     from typer.testing import CliRunner
 
-    from jointcampaign.cli import app
+    from jointcampaign.cli.app import app
 
     shipped = bundles(out)
     found = CliRunner().invoke(app, ["doctor", str(out), "--json"])
@@ -256,7 +256,7 @@ def test_the_issue_sequence_damaged_then_restored_video(
     assert CliRunner().invoke(app, ["doctor", str(out), "--fix"]).exit_code == 0
     healthy = CliRunner().invoke(app, ["doctor", str(out)])
     assert healthy.exit_code == 0 and "nothing stale" in healthy.output, healthy.output
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     again = localize_campaign(campaign_dir=campaign.folder, out_dir=out, languages=LANGUAGES)
     assert again.rebuilt == [] and bundles(out) == shipped  # type: ignore[attr-defined]

@@ -14,11 +14,11 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
+from jointcampaign.campaign.models import ASPECTS, PLATFORMS
 from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cuts
 from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import parse_aspect
 from jointcampaign.render.safe_zones import platform_safe_box
-from jointcampaign.spec.models import ASPECTS, PLATFORMS
 from tests.video_helpers import decode_qr, ffmpeg, frame_at
 
 pytestmark = pytest.mark.slow

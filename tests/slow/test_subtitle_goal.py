@@ -84,7 +84,7 @@ def test_the_campaigns_own_rules_and_the_videos_frames_reach_the_subtitles(
 ) -> None:
     from jointcampaign.media.probe import probe
     from jointcampaign.pipeline import plan as core
-    from jointcampaign.validation import validate_campaign
+    from jointcampaign.pipeline.validate import validate_campaign
 
     path = campaign_copy / "campaign.yaml"
     text = path.read_text(encoding="utf-8")

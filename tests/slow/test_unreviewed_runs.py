@@ -52,7 +52,7 @@ def harness(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def run(campaign: Path, out: Path, languages: list[str] | None = None) -> object:
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     return localize_campaign(campaign_dir=campaign, out_dir=out, languages=languages)
 
@@ -83,7 +83,7 @@ def top_band_red(video: Path) -> int:
 
 def review_everything(campaign: Path, language: str, tmp_path: Path) -> None:
     """What a reviewer does: export, correct every string (keeping its names and codes), import."""
-    from jointcampaign.cli_review import review_app
+    from jointcampaign.cli.review import review_app
 
     po_path = tmp_path / f"review.{language}.po"
     exported = CliRunner().invoke(review_app, ["export", str(campaign), "--lang", language, "-o", str(po_path)])

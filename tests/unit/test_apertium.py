@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jointcampaign.campaign.models import Glossary
 from jointcampaign.errors import ToolMissingError
 from jointcampaign.settings import Settings
-from jointcampaign.spec.models import Glossary
 from jointcampaign.translate.apertium_engine import ApertiumTranslator
 from jointcampaign.translate.engines import RoutingTranslator, build_engine, pair_available
 from jointcampaign.translate.localizing import LocalizingTranslator
@@ -98,7 +98,7 @@ def test_apertium_keeps_brand_names_by_masking_them_on_its_first_pass() -> None:
 def test_models_list_shows_the_apertium_pairs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from jointcampaign.cli_models import models_app
+    from jointcampaign.cli.models import models_app
     from jointcampaign.translate.apertium_engine import installed_pairs
 
     [english_spanish] = [pair for pair in installed_pairs() if pair.pair == "en→es"]

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from jointcampaign.bundle import bag as bag_module
 from jointcampaign.bundle.bag import BagInfo, build_bundle, file_sha256, read_payload_manifest
 from jointcampaign.bundle.verify import verify_bundle
-from jointcampaign.cli_bundle import bundle_app
+from jointcampaign.cli.bundle import bundle_app
 from jointcampaign.errors import Problem, UserInputError
 
 EPOCH = 1_795_132_800  # 2026-11-20T00:00:00Z

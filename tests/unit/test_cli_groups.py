@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.main import get_command
 
-from jointcampaign.cli import app
+from jointcampaign.cli.app import app
 
 
 def test_every_documented_group_and_command_is_mounted() -> None:

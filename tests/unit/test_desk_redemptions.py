@@ -14,7 +14,7 @@ from jointcampaign.desk.app import create_portal_with_desk
 from jointcampaign.desk.service import DeskConfig
 from jointcampaign.metrics.store import MetricsStore
 from jointcampaign.pipeline.measure import load_for_measuring
-from jointcampaign.submission import snapshot_campaign
+from jointcampaign.pipeline.submission import snapshot_campaign
 from tests.conftest import DEMO_CAMPAIGN
 from tests.unit.test_desk_uploads import LIMITS
 

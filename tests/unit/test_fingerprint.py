@@ -12,8 +12,8 @@ import pytest
 from jointcampaign.pipeline import fingerprint as fp
 from jointcampaign.pipeline.plan import RunPlan, plan_run
 from jointcampaign.pipeline.results import SubtitleOutcome
+from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.settings import Settings
-from jointcampaign.validation import validate_campaign
 
 
 def plan_for(folder: Path, out: Path) -> RunPlan:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli import app
+from jointcampaign.cli.app import app
 from jointcampaign.errors import UserInputError
 from jointcampaign.metrics.links import is_link_id, is_web_target, link_id
 from jointcampaign.metrics.plan import read_plan

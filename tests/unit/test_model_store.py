@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli_models import models_app
+from jointcampaign.cli.models import models_app
 from jointcampaign.errors import ToolMissingError, UserInputError
 from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.languages import expected_scripts, sentence_separator, to_argos_code

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from jointcampaign.campaign.load import load_campaign
 from jointcampaign.pipeline.offers import end_card_for, offer_line, translated_offer_line
-from jointcampaign.spec.load import load_campaign
 from jointcampaign.translate.protocol import TranslationBatch
 from tests.conftest import DEMO_CAMPAIGN
 

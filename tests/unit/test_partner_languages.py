@@ -9,7 +9,7 @@ from PIL import Image
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline.plan import plan_run
-from jointcampaign.validation import ValidationReport, validate_campaign
+from jointcampaign.pipeline.validate import ValidationReport, validate_campaign
 
 
 def validate(folder: Path) -> ValidationReport:

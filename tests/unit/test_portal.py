@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from jointcampaign.bundle.bag import BagInfo, build_bundle
 from jointcampaign.bundle.verify import verify_bundle
-from jointcampaign.cli_portal import portal_app
+from jointcampaign.cli.portal import portal_app
 from jointcampaign.portal import create_app
 from jointcampaign.portal.audit import AuditLog
 from jointcampaign.portal.logs import RedactTokens, redact

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import yaml
 from prefect.states import Failed
 
-from flows.caching import retry_transient
-from flows.localize_campaign import build_bundle_task, render_cuts_task, translate_copy_task
 from jointcampaign.errors import StageFailedError, UserInputError
+from jointcampaign.flows.caching import retry_transient
+from jointcampaign.flows.localize_campaign import build_bundle_task, render_cuts_task, translate_copy_task
 from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.results import CopyOutcome, RunOutcome, StageFailure
-from jointcampaign.validation import Blocker
+from jointcampaign.pipeline.validate import Blocker
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,8 +49,8 @@ def test_steps_are_cached_by_input_fingerprints() -> None:
 def test_both_deployments_use_the_process_pool() -> None:
     for name in ("localize-campaign", "nightly-render"):
         assert deployment(name)["work_pool"]["name"] == "jointcampaign"
-    assert deployment("localize-campaign")["entrypoint"] == "flows/localize_campaign.py:localize_campaign"
-    assert deployment("nightly-render")["entrypoint"] == "flows/nightly_render.py:nightly_render"
+    assert deployment("localize-campaign")["entrypoint"] == "src/jointcampaign/flows/localize_campaign.py:localize_campaign"
+    assert deployment("nightly-render")["entrypoint"] == "src/jointcampaign/flows/nightly_render.py:nightly_render"
 
 
 def nightly_dates(timezone: str, start: dt.datetime, count: int) -> list[dt.datetime]:

@@ -8,7 +8,7 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli_review import review_app
+from jointcampaign.cli.review import review_app
 from jointcampaign.errors import UserInputError
 from jointcampaign.translate.memory import MEMORY_FILE, TranslationMemory
 from jointcampaign.translate.protect import ProtectionRules

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from jointcampaign.campaign.models import ASPECTS, PLATFORMS
+from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import cut_layout, frame_size, parse_aspect
 from jointcampaign.render.safe_zones import frame_insets, known_platforms, platform_safe_box, platform_zones
-from jointcampaign.spec.models import ASPECTS, PLATFORMS
-from jointcampaign.validation import validate_campaign
 
 
 def test_the_data_file_holds_exactly_the_platforms_the_spec_accepts_each_with_a_source() -> None:

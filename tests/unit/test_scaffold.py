@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from jointcampaign.scaffold import SECTION_NOTES, scaffold_campaign
-from jointcampaign.validation import validate_campaign
+from jointcampaign.pipeline.scaffold import SECTION_NOTES, scaffold_campaign
+from jointcampaign.pipeline.validate import validate_campaign
 
 
 def _new(tmp_path: Path) -> Path:

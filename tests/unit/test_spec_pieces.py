@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from jointcampaign.campaign.load import load_campaign
+from jointcampaign.campaign.yaml_source import load_yaml
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline.documents.brief import partnership_health, render_brief
 from jointcampaign.pipeline.documents.links import tracked_link
-from jointcampaign.spec.load import load_campaign
-from jointcampaign.spec.yaml_source import load_yaml
 
 
 def test_yaml_lines_point_at_keys(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from jointcampaign.submission import RECORD_FILE, snapshot_campaign
-from jointcampaign.validation import validate_campaign
+from jointcampaign.pipeline.submission import RECORD_FILE, snapshot_campaign
+from jointcampaign.pipeline.validate import validate_campaign
 
 NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jointcampaign.errors import Problem
-from jointcampaign.validation import ValidationReport, validate_campaign
+from jointcampaign.pipeline.validate import ValidationReport, validate_campaign
 
 
 def all_models(source: str, target: str) -> bool:
@@ -210,7 +210,7 @@ def test_campaign_reading_rules_name_target_languages(campaign_copy: Path) -> No
 
 
 def test_campaign_reading_rules_reach_the_rules_of_each_language() -> None:
-    from jointcampaign.spec.models import SubtitleSettings
+    from jointcampaign.campaign.models import SubtitleSettings
     from jointcampaign.subtitles.readability import rules_for
 
     settings = SubtitleSettings.model_validate({"rules": {"all": {"max_cps": 15}, "zh": {"max_cps": 7}}})

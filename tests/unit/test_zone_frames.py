@@ -13,12 +13,12 @@ from PIL import Image
 from jointcampaign.pipeline.bundle_stage import stage_payload
 from jointcampaign.pipeline.plan import plan_run
 from jointcampaign.pipeline.results import CutOutcome, RunOutcome
+from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.pipeline.zone_frames import source_zone_frames
 from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import cut_layout, frame_size, parse_aspect
 from jointcampaign.render.safe_zones import platform_safe_box
 from jointcampaign.render.zone_preview import draw_zone_mask, platform_colour
-from jointcampaign.validation import validate_campaign
 
 GREEN = (40, 110, 60)
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import yaml
 
+from jointcampaign.campaign.load import CAMPAIGN_FILE
 from jointcampaign.desk.intake import IntakeResult, ShownProblem, check_workspace
 from jointcampaign.errors import UserInputError
 from jointcampaign.fileio import write_text_atomic
+from jointcampaign.pipeline.scaffold import scaffold_campaign
 from jointcampaign.portal.tokens import is_valid_name
-from jointcampaign.scaffold import scaffold_campaign
-from jointcampaign.spec.load import CAMPAIGN_FILE
 
 ASPECTS = ("16:9", "9:16", "1:1", "4:5")
 SHARE = re.compile(r"^\s*([a-z0-9][a-z0-9._-]*)\s*[=:]\s*(\d+(?:\.\d+)?)\s*%?\s*$")

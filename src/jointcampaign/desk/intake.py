@@ -21,14 +21,14 @@ from typing import Any
 
 import yaml
 
+from jointcampaign.campaign.load import CAMPAIGN_FILE
 from jointcampaign.errors import Problem
+from jointcampaign.pipeline.validate import ValidationReport, validate_campaign
 from jointcampaign.portal.safe_zip import extract_zip
 from jointcampaign.portal.sniff import sniff_problems
 from jointcampaign.portal.tokens import is_valid_name
 from jointcampaign.portal.upload_paths import UploadLimits
 from jointcampaign.portal.uploads import ReceivedUpload
-from jointcampaign.spec.load import CAMPAIGN_FILE
-from jointcampaign.validation import ValidationReport, validate_campaign
 
 PairCheck = Callable[[str, str], bool]
 UPLOAD_FIELD = "upload"

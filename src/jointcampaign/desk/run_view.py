@@ -220,7 +220,7 @@ def build_run_view(
 
 
 def _task_name(stage: str, step: str) -> str:
-    """The flow's task run name for a step (flows/localize_campaign.py names them so)."""
+    """The flow's task run name for a step (src/jointcampaign/flows/localize_campaign.py names them so)."""
     if stage == "render":
         partner, language, _aspect = step.split(" ")
         return f"render-{partner}-{language}"

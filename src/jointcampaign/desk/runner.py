@@ -1,7 +1,7 @@
 """Where a desk submission runs: the Prefect deployment when an API is configured, else a local runner.
 
 Local runner: one worker thread takes submissions in the order they came and runs each in a child
-process (`python -m flows.desk_run`, the flow `jointcampaign run` uses), so the portal itself never
+process (`python -m jointcampaign.flows.desk_run`, the flow `jointcampaign run` uses), so the portal itself never
 imports Prefect and a crash in a run cannot take the portal down. One at a time means two submissions
 of the same campaign never run at once: the second waits in the queue. Across processes (a second
 portal, a `jointcampaign run` in a terminal) the pipeline's campaign lock makes it wait as well.
@@ -164,7 +164,7 @@ class LocalRunner:
         command = [
             self.python,
             "-m",
-            "flows.desk_run",
+            "jointcampaign.flows.desk_run",
             str(submission.campaign_dir),
             str(self.out_dir),
             str(self.status_file(submission)),
@@ -225,33 +225,33 @@ class PrefectQueue:
         return 0
 
     def enqueue(self, submission: Submission) -> None:
-        from jointcampaign import cli_prefect
+        from jointcampaign.flows import deployments
 
-        with cli_prefect.connected() as client:
-            cli_prefect.check_deployment(client, self.deployment)
+        with deployments.connected() as client:
+            deployments.check_deployment(client, self.deployment)
         parameters: dict[str, object] = {
             "campaign_dir": str(submission.campaign_dir),
             "out_dir": str(self.out_dir.resolve()),
             "languages": None,
         }
         tags = ["jointcampaign", f"campaign:{submission.campaign}", "desk"]
-        flow_run = cli_prefect.queue_run(self.deployment, parameters, tags)
+        flow_run = deployments.queue_run(self.deployment, parameters, tags)
         self.store.set_flow_run(submission.id, str(flow_run.id))
 
     def state(self, submission: Submission) -> RunState:
         """The flow run's state as `jointcampaign status` reads it; a finished run is recorded once."""
-        from jointcampaign import cli_prefect
         from jointcampaign.errors import JointCampaignError
+        from jointcampaign.flows import deployments
 
         if submission.flow_run_id is None:
             return RunState(submission.state, {}, submission.message)
-        url = cli_prefect.run_url(UUID(submission.flow_run_id))
+        url = deployments.run_url(UUID(submission.flow_run_id))
         if submission.finished:
             return RunState(submission.state, {}, submission.message, url)
         try:
-            with cli_prefect.connected() as client:
-                progress = cli_prefect.run_progress(client, submission.flow_run_id)
-                tasks = cli_prefect.task_progress(client, submission.flow_run_id)
+            with deployments.connected() as client:
+                progress = deployments.run_progress(client, submission.flow_run_id)
+                tasks = deployments.task_progress(client, submission.flow_run_id)
         except JointCampaignError as exc:
             return RunState(submission.state, {}, f"cannot read the run's state from Prefect: {exc}", url)
         row = progress.run

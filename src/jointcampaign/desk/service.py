@@ -20,10 +20,10 @@ from jointcampaign.desk.intake import IntakeResult, ShownProblem
 from jointcampaign.desk.runner import LocalRunner, PrefectQueue, Runner
 from jointcampaign.desk.store import Submission, SubmissionStore
 from jointcampaign.fileio import write_text_atomic
+from jointcampaign.pipeline.submission import snapshot_campaign
+from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.portal.lead_tokens import LeadGrant, LeadStore
 from jointcampaign.portal.upload_paths import UploadLimits
-from jointcampaign.submission import snapshot_campaign
-from jointcampaign.validation import validate_campaign
 
 PairCheck = Callable[[str, str], bool]
 DRAFT_FILE = "draft.json"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign import __version__
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.fileio import sha256_tree, write_text_atomic
 from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.pipeline.documents.brief import PLOTS_DIR, render_brief
@@ -19,9 +20,8 @@ from jointcampaign.pipeline.documents.translation import review_blockers, transl
 from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.measure import kpi_blockers
 from jointcampaign.pipeline.results import RunOutcome
+from jointcampaign.pipeline.validate import Blocker
 from jointcampaign.pipeline.zone_frames import ZONE_DIR, cut_zone_frames
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.validation import Blocker
 
 ZIP_EPOCH_FLOOR = calendar.timegm((1980, 1, 2, 0, 0, 0))
 

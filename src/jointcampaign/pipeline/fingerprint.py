@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from jointcampaign import __version__
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.fileio import sha256_file
 from jointcampaign.pipeline.plan import RunPlan, cut_partners
 from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
 from jointcampaign.settings import Settings
-from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.translate.engines import engine_identity, fallback_identity
 from jointcampaign.translate.model_shelf import ORIGIN_RECORD, ModelShelf
 
 # Modules that never change what a run produces: editing them must not invalidate cached work.
-_CODE_EXCLUDED = ("cli", "portal", "demo")
+_CODE_EXCLUDED = ("cli", "portal", "demo", "flows")
 _CODE_SUFFIXES = frozenset({".py", ".yaml", ".html", ".css", ".json", ".tsv"})
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 REVIEW_DIR = "review"

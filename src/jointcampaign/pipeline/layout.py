@@ -27,7 +27,7 @@ class OutputLayout:
 
     @property
     def cache_dir(self) -> Path:
-        """Where the orchestrator keeps its records of finished steps (see flows/caching.py)."""
+        """Where the orchestrator keeps its records of finished steps (see src/jointcampaign/flows/caching.py)."""
         return self.work_dir / "cache"
 
     def copy_dir(self, language: str) -> Path:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.metrics.links import PLACEMENTS, TrackedLink, content_tag, link_id, redirect_url, utm_url
 from jointcampaign.metrics.plan import CodePlan, KpiPlan, MeasurePlan, OfferPlan, read_plan, write_plan
 from jointcampaign.metrics.pos_csv import read_redemptions
 from jointcampaign.metrics.store import ImportResult, MetricsStore, store_exists
 from jointcampaign.metrics.summary import KpiReport, summarize
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.validation import Blocker
+from jointcampaign.pipeline.validate import Blocker
 
 BRIEF_PLACEMENT = "brief"
 POST_CUT = "text"  # links written into posts, emails and the brief belong to no video cut
@@ -144,9 +144,9 @@ def kpi_blockers(loaded: LoadedCampaign, report: KpiReport) -> list[Blocker]:
 
 def load_for_measuring(folder: Path) -> LoadedCampaign:
     """The campaign, or UserInputError when its spec has errors (KPIs cannot be read from a broken spec)."""
+    from jointcampaign.campaign.checks import consistency_problems
+    from jointcampaign.campaign.load import load_campaign
     from jointcampaign.errors import UserInputError
-    from jointcampaign.spec.checks import consistency_problems
-    from jointcampaign.spec.load import load_campaign
 
     loaded, problems = load_campaign(folder)
     errors = [p for p in [*problems, *consistency_problems(loaded)] if p.severity == "error"]

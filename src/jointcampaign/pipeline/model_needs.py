@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.settings import Settings
-from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.model_index import IndexEntry, find_entry
 from jointcampaign.translate.model_store import PIVOT, InstalledModel, active_models

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from jointcampaign.campaign.load import CAMPAIGN_FILE
 from jointcampaign.fileio import write_text_atomic
-from jointcampaign.spec.load import CAMPAIGN_FILE
 
 STATE_FILE = ".last-success.json"
 

@@ -7,10 +7,10 @@ tagged with the café as the referral source.
 
 from __future__ import annotations
 
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.campaign.models import Offer
 from jointcampaign.pipeline.measure import link_for
 from jointcampaign.render.request import DEFAULT_END_CARD_S, EndCard
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Offer
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.translate.status import UNCHANGED, UNCHECKED, TranslatedString
 

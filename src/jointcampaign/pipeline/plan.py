@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.campaign.models import Deliverable
 from jointcampaign.errors import Problem, UserInputError
 from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, stage_payload
@@ -22,13 +24,11 @@ from jointcampaign.pipeline.results import (
     SubtitleOutcome,
 )
 from jointcampaign.pipeline.subtitle_stage import VideoTiming, translate_subtitle_file
+from jointcampaign.pipeline.validate import Blocker, ValidationReport
 from jointcampaign.progress import reporter
 from jointcampaign.settings import Settings
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Deliverable
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.translate.status import TranslatedString
-from jointcampaign.validation import Blocker, ValidationReport
 
 
 @dataclass

@@ -16,8 +16,8 @@ from pathlib import Path
 import polib
 
 from jointcampaign import __version__
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.fileio import atomic_path
-from jointcampaign.spec.load import LoadedCampaign
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.protocol import TranslationBatch
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from jointcampaign.campaign.models import Glossary
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
-from jointcampaign.spec.models import Glossary
 from jointcampaign.translate.localizing import LocalizingTranslator
 
 GLOSSARY_FIX = (

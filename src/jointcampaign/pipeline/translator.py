@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import shared_memory
 from jointcampaign.translate.protect import ProtectionRules

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline.layout import aspect_slug
 from jointcampaign.pipeline.results import CutOutcome
@@ -26,7 +27,6 @@ from jointcampaign.render.layout import cut_layout, frame_size
 from jointcampaign.render.reframe import filter_chain, reframe
 from jointcampaign.render.request import Focus
 from jointcampaign.render.zone_preview import draw_zone_mask, save_png
-from jointcampaign.spec.load import LoadedCampaign
 
 ZONE_DIR = "qc"  # inside a partner's payload, beside qc.html
 _NEUTRAL = (96, 96, 96)  # the frame when there is no video to take one from yet

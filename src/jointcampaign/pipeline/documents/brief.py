@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.campaign.models import Approval, Campaign, Offer
 from jointcampaign.pipeline.documents.html import flag, page, table
 from jointcampaign.pipeline.measure import brief_link, destination_of
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import Approval, Campaign, Offer
-from jointcampaign.validation import Blocker
+from jointcampaign.pipeline.validate import Blocker
 
 if TYPE_CHECKING:
     from jointcampaign.metrics.summary import KpiReport

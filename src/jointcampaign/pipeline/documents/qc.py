@@ -8,7 +8,7 @@ from html import escape
 from jointcampaign.pipeline.documents.html import flag, page, table
 from jointcampaign.pipeline.documents.translation import LanguageReview
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.validation import Blocker
+from jointcampaign.pipeline.validate import Blocker
 
 
 def render_qc(

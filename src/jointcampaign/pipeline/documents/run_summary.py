@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jointcampaign.pipeline.documents.translation import needs_review_counts
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.validation import Blocker
+from jointcampaign.pipeline.validate import Blocker
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.pipeline.results import RunOutcome
-from jointcampaign.spec.load import LoadedCampaign
+from jointcampaign.pipeline.validate import Blocker
 from jointcampaign.translate.status import TranslatedString, status_counts
-from jointcampaign.validation import Blocker
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import console, err_console, user_errors
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.cli.support import console, err_console, user_errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
-from jointcampaign.spec.load import LoadedCampaign
 
 review_app = typer.Typer(
     help=(
@@ -29,7 +29,7 @@ LangOption = Annotated[
 
 
 def _load(folder: Path, language: str) -> LoadedCampaign:
-    from jointcampaign.validation import validate_campaign
+    from jointcampaign.pipeline.validate import validate_campaign
 
     loaded = validate_campaign(folder, lambda source, target: True).require_ok()
     if language not in loaded.campaign.languages:

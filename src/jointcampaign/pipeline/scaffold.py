@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from jointcampaign.campaign.load import find_assets_dir
+from jointcampaign.campaign.models import is_slug
 from jointcampaign.errors import UserInputError
 from jointcampaign.fileio import write_text_atomic
-from jointcampaign.spec.load import find_assets_dir
-from jointcampaign.spec.models import is_slug
 
 PALETTE = ["#6F4E37", "#C2185B", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A"]
 

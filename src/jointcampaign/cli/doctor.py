@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from jointcampaign.cli_support import EXIT_BAD_INPUT, EXIT_FAILED, console, err_console
+from jointcampaign.cli.support import EXIT_BAD_INPUT, EXIT_FAILED, console, err_console
 from jointcampaign.errors import StageFailedError
 from jointcampaign.pipeline.doctor import Checkup, campaign_layouts, examine, repair
 from jointcampaign.pipeline.lock import campaign_lock

@@ -16,7 +16,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
-from jointcampaign.cli_support import EXIT_BAD_INPUT, console, err_console, user_errors
+from jointcampaign.cli.support import EXIT_BAD_INPUT, console, err_console, user_errors
 from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:

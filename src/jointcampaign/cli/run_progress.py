@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from jointcampaign import progress
-from jointcampaign.cli_support import console
+from jointcampaign.cli.support import console
 
 if TYPE_CHECKING:
-    from flows.localize_campaign import RunSummary
+    from jointcampaign.flows.localize_campaign import RunSummary
 
 
 def run_with_progress(
@@ -22,8 +22,8 @@ def run_with_progress(
     dask_address: str | None = None,
     fresh: bool = False,
 ) -> RunSummary:
-    from flows.localize_campaign import localize_campaign
-    from flows.runners import parse_render_runner
+    from jointcampaign.flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.runners import parse_render_runner
 
     bars: dict[tuple[str, str], TaskID] = {}
     with Progress(

@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.tree import Tree
 
 from jointcampaign import __version__
-from jointcampaign.cli_doctor import doctor_command
-from jointcampaign.cli_support import (
+from jointcampaign.cli.doctor import doctor_command
+from jointcampaign.cli.support import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     console,
@@ -23,9 +23,9 @@ from jointcampaign.cli_support import (
     split_list,
     user_errors,
 )
-from jointcampaign.cli_translate import translate_command
+from jointcampaign.cli.translate import translate_command
+from jointcampaign.pipeline.validate import ValidationReport, validate_with_installed_models
 from jointcampaign.settings import Settings
-from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 app = typer.Typer(
     name="jointcampaign",
@@ -46,13 +46,13 @@ app = typer.Typer(
 def _mount_subcommands() -> None:
     """Every command group, mounted one way. A group that fails to import fails the command loudly:
     a CLI that silently lost `portal` or `review` would be worse than one that does not start."""
-    from jointcampaign.cli_bundle import bundle_app
-    from jointcampaign.cli_kpis import kpis_app
-    from jointcampaign.cli_models import models_app
-    from jointcampaign.cli_portal import portal_app
-    from jointcampaign.cli_review import review_app
-    from jointcampaign.cli_submit import register_commands
-    from jointcampaign.cli_subtitles import subtitles_app
+    from jointcampaign.cli.bundle import bundle_app
+    from jointcampaign.cli.kpis import kpis_app
+    from jointcampaign.cli.models import models_app
+    from jointcampaign.cli.portal import portal_app
+    from jointcampaign.cli.review import review_app
+    from jointcampaign.cli.submit import register_commands
+    from jointcampaign.cli.subtitles import subtitles_app
 
     for group, name, text in (
         (models_app, "models", "List, install, build and remove translation models."),
@@ -94,7 +94,7 @@ def new(
 
     Example: jointcampaign new campaigns/spring --partners corner-cafe,rosas-flowers --languages es,vi
     """
-    from jointcampaign.scaffold import scaffold_campaign
+    from jointcampaign.pipeline.scaffold import scaffold_campaign
     from jointcampaign.translate.model_store import list_models
 
     with user_errors():
@@ -187,7 +187,7 @@ def run(
         os.environ.setdefault("DO_NOT_TRACK", "1")
         if not verbose:
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        from jointcampaign.cli_progress import run_with_progress
+        from jointcampaign.cli.run_progress import run_with_progress
 
         summary = run_with_progress(folder, out, split_list(languages), task_runner, dask_address, fresh)
     tree = Tree(f"[bold]{summary.out_dir}[/]")

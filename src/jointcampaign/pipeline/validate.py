@@ -12,11 +12,11 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from jointcampaign.campaign.checks import consistency_problems
+from jointcampaign.campaign.load import LoadedCampaign, load_campaign
+from jointcampaign.campaign.models import Deliverable
 from jointcampaign.errors import Problem, UserInputError
 from jointcampaign.settings import Settings
-from jointcampaign.spec.checks import consistency_problems
-from jointcampaign.spec.load import LoadedCampaign, load_campaign
-from jointcampaign.spec.models import Deliverable
 
 COPY_DIR = "copy"
 VIDEO_DIR = "video"

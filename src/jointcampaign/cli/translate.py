@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from jointcampaign.cli_support import err_console, language_tag, user_errors
+from jointcampaign.cli.support import err_console, language_tag, user_errors
 from jointcampaign.settings import Settings
 
 EXIT_NEEDS_REVIEW = 3

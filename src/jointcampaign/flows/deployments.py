@@ -1,4 +1,4 @@
-"""The CLI's line to a Prefect server: find it, queue deployment runs, read their progress.
+"""The line from the CLI and the desk to a Prefect server: find it, queue deployment runs, read their progress.
 
 Prefect is imported only inside these functions, so `jointcampaign --help` stays fast and the
 core never depends on it.

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 from rich.text import Text
 
-from jointcampaign.cli_support import EXIT_BAD_INPUT, console, err_console, user_errors
+from jointcampaign.cli.support import EXIT_BAD_INPUT, console, err_console, user_errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
 
@@ -20,7 +20,7 @@ portal_app = typer.Typer(help="Serve bundles to partners; manage their personal 
 token_app = typer.Typer(help="Create, list and withdraw partners' personal links.", no_args_is_help=True)
 portal_app.add_typer(token_app, name="token")
 # the campaign desk (issue 18): leads' links and their submissions
-from jointcampaign.cli_desk import DEFAULT_DEPLOYMENT, desk_app, desk_config, lead_app  # noqa: E402
+from jointcampaign.cli.desk import DEFAULT_DEPLOYMENT, desk_app, desk_config, lead_app  # noqa: E402
 
 portal_app.add_typer(lead_app, name="lead")
 portal_app.add_typer(desk_app, name="desk")

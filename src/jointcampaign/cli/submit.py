@@ -10,9 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from jointcampaign import cli_prefect
-from jointcampaign.cli_prefect import RunProgress, RunRow
-from jointcampaign.cli_support import (
+from jointcampaign.cli.support import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
     console,
@@ -20,8 +18,10 @@ from jointcampaign.cli_support import (
     split_list,
     user_errors,
 )
+from jointcampaign.flows import deployments
+from jointcampaign.flows.deployments import RunProgress, RunRow
+from jointcampaign.pipeline.validate import ValidationReport, validate_with_installed_models
 from jointcampaign.settings import Settings
-from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 DEFAULT_DEPLOYMENT = "localize-campaign/localize-campaign"
 FAILED_STATES = {"FAILED", "CRASHED", "CANCELLED"}
@@ -37,7 +37,7 @@ def _validate(folder: Path) -> ValidationReport:
 
 
 def _check_runner(task_runner: str | None, dask_address: str | None) -> None:
-    from flows.runners import parse_render_runner
+    from jointcampaign.flows.runners import parse_render_runner
 
     if task_runner is not None:
         parse_render_runner(task_runner, dask_address)
@@ -78,7 +78,7 @@ def submit(
     Example: jointcampaign submit campaigns/demo-cafe-florist --out /shared/out
     """
     from jointcampaign.pipeline.plan import plan_run
-    from jointcampaign.submission import snapshot_campaign
+    from jointcampaign.pipeline.submission import snapshot_campaign
 
     with user_errors():
         report = _validate(folder)
@@ -88,8 +88,8 @@ def submit(
         wanted = split_list(languages)
         plan_run(report, out, wanted)  # rejects languages the campaign does not list, before queueing
         _check_runner(task_runner, dask_address)
-        with cli_prefect.connected() as client:
-            cli_prefect.check_deployment(client, deployment)
+        with deployments.connected() as client:
+            deployments.check_deployment(client, deployment)
         loaded = report.require_ok()
         base = submissions if submissions is not None else Settings.for_process().home / "submissions"
         snapshot = snapshot_campaign(loaded, base.resolve(), dt.datetime.now(dt.UTC))
@@ -103,8 +103,8 @@ def submit(
         if dask_address is not None:
             parameters["dask_address"] = dask_address
         tags = ["jointcampaign", f"campaign:{loaded.slug}"]
-        flow_run = cli_prefect.queue_run(deployment, parameters, tags)
-        url = cli_prefect.run_url(flow_run.id)
+        flow_run = deployments.queue_run(deployment, parameters, tags)
+        url = deployments.run_url(flow_run.id)
     if as_json:
         print(
             json.dumps(
@@ -138,11 +138,11 @@ def status(
 
     Example: jointcampaign status 0692f4c1-8d5e-7a3b-8000-5b1e2c3d4e5f
     """
-    with user_errors(), cli_prefect.connected() as client:
+    with user_errors(), deployments.connected() as client:
         if run is None:
-            rows, upcoming = cli_prefect.recent_runs(client, limit)
+            rows, upcoming = deployments.recent_runs(client, limit)
         else:
-            progress = cli_prefect.run_progress(client, run)
+            progress = deployments.run_progress(client, run)
     if run is None:
         _print_runs(rows, upcoming, as_json)
         return

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from jointcampaign.bundle.verify import verify_bundle
-from jointcampaign.cli_support import EXIT_BAD_INPUT, console, print_problems
+from jointcampaign.cli.support import EXIT_BAD_INPUT, console, print_problems
 
 bundle_app = typer.Typer(help="Check partner bundles (BagIt bags and their zips).", no_args_is_help=True)
 

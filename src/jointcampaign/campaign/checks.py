@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.campaign.models import ALL_LANGUAGES, Campaign
+from jointcampaign.campaign.yaml_source import PathKey
 from jointcampaign.errors import Problem
-from jointcampaign.spec.load import LoadedCampaign
-from jointcampaign.spec.models import ALL_LANGUAGES, Campaign
-from jointcampaign.spec.yaml_source import PathKey
 
 SPLIT_TOLERANCE = 0.01
 

@@ -17,9 +17,16 @@ from prefect.states import Completed
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from flows.caching import BUNDLE_CACHE, COPY_CACHE, CUTS_CACHE, SUBTITLES_CACHE, persisted, retry_transient
-from flows.runners import RenderRunner, render_task_runner
 from jointcampaign.errors import UserInputError
+from jointcampaign.flows.caching import (
+    BUNDLE_CACHE,
+    COPY_CACHE,
+    CUTS_CACHE,
+    SUBTITLES_CACHE,
+    persisted,
+    retry_transient,
+)
+from jointcampaign.flows.runners import RenderRunner, render_task_runner
 from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
 from jointcampaign.pipeline.documents.translation import needs_review_counts
@@ -33,9 +40,9 @@ from jointcampaign.pipeline.results import (
     StageFailure,
     SubtitleOutcome,
 )
+from jointcampaign.pipeline.validate import ValidationReport, validate_with_installed_models
 from jointcampaign.settings import Settings
 from jointcampaign.translate.protocol import Translator
-from jointcampaign.validation import ValidationReport, validate_with_installed_models
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ The portal starts this as a child process (it never imports Prefect itself) when
 configured. The core's progress reports go to a small JSON status file, replaced atomically a few
 times a second, which the run page reads; the last write holds the result.
 
-Usage: python -m flows.desk_run CAMPAIGN_DIR OUT_DIR STATUS_FILE
+Usage: python -m jointcampaign.flows.desk_run CAMPAIGN_DIR OUT_DIR STATUS_FILE
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     status = StatusFile(status_path)
     status.write({"phase": "starting"})
-    from flows.localize_campaign import localize_campaign
+    from jointcampaign.flows.localize_campaign import localize_campaign
 
     progress.attach(status.listener)
     try:

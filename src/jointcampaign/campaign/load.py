@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from jointcampaign.campaign.models import BrandKit, Campaign
+from jointcampaign.campaign.pydantic_problems import problems_from_validation
+from jointcampaign.campaign.yaml_source import YamlDocument, load_yaml
 from jointcampaign.errors import Problem, UserInputError
-from jointcampaign.spec.models import BrandKit, Campaign
-from jointcampaign.spec.pydantic_problems import problems_from_validation
-from jointcampaign.spec.yaml_source import YamlDocument, load_yaml
 
 CAMPAIGN_FILE = "campaign.yaml"
 BRAND_FILE = "brand.yaml"

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from jointcampaign.cli_support import console, user_errors
+from jointcampaign.cli.support import console, user_errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
 

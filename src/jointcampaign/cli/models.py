@@ -11,8 +11,8 @@ import typer
 from rich.status import Status
 from rich.table import Table
 
-from jointcampaign.cli_support import console, language_tag, user_errors
-from jointcampaign.cli_support import err_console as errors
+from jointcampaign.cli.support import console, language_tag, user_errors
+from jointcampaign.cli.support import err_console as errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
 from jointcampaign.translate.model_store import InstalledModel

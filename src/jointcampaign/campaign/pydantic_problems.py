@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from jointcampaign.campaign.yaml_source import PathKey, YamlDocument, dotted_path
 from jointcampaign.errors import Problem
-from jointcampaign.spec.yaml_source import PathKey, YamlDocument, dotted_path
 
 _FIELD_FIXES = {
     "code": "use 3 to 24 capital letters, digits, '-' or '_', e.g. CAFE10",

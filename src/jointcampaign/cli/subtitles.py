@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli_support import EXIT_FAILED, console, err_console, language_tag, user_errors
-from jointcampaign.cli_translate import EXIT_NEEDS_REVIEW
+from jointcampaign.cli.support import EXIT_FAILED, console, err_console, language_tag, user_errors
+from jointcampaign.cli.translate import EXIT_NEEDS_REVIEW
 from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:

@@ -10,14 +10,14 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from flows.localize_campaign import RunSummary, localize_campaign, validate_task
-from flows.runners import RenderRunner
+from jointcampaign.campaign.load import LoadedCampaign
+from jointcampaign.flows.localize_campaign import RunSummary, localize_campaign, validate_task
+from jointcampaign.flows.runners import RenderRunner
 from jointcampaign.pipeline import measure, nightly
 from jointcampaign.pipeline.fingerprint import campaign_fingerprint
 from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.nightly import NightlyEntry
 from jointcampaign.settings import Settings
-from jointcampaign.spec.load import LoadedCampaign
 
 DETAIL_STEPS = 6
 

@@ -1,7 +1,7 @@
 """What a joint campaign writes down: partners, deliverables and owners, offers, KPIs, splits, rights.
 
 Field-level rules live here; rules that relate fields to each other or to files live in
-`jointcampaign.spec.checks`, so every problem can be reported at once with its line.
+`jointcampaign.campaign.checks`, so every problem can be reported at once with its line.
 """
 
 from __future__ import annotations

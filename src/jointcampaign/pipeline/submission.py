@@ -15,8 +15,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.fileio import write_text_atomic
-from jointcampaign.spec.load import LoadedCampaign
 
 RECORD_FILE = "submission.json"
 
