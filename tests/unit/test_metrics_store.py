@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli import app
+from jointcampaign.cli.app import app
 from jointcampaign.errors import UserInputError
 from jointcampaign.metrics.links import link_id
 from jointcampaign.metrics.store import MetricsStore, Redemption, database_url, store_exists

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jointcampaign.cli import app
+from jointcampaign.cli.app import app
 from jointcampaign.errors import UserInputError
 from jointcampaign.metrics.plan import read_plan
 from jointcampaign.metrics.plots import report_plots
