@@ -43,7 +43,7 @@ from jointcampaign.render.decode import decoder_graph
 from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer, ffmpeg_exe
 from jointcampaign.render.fonts import font_for_text
 from jointcampaign.render.layout import cut_layout
-from jointcampaign.render.memory import encoder_threads
+from jointcampaign.render.memory_budget import encoder_threads
 from jointcampaign.render.reframe import reframe
 from jointcampaign.render.yuv import matrix_name
 

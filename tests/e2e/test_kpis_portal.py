@@ -21,8 +21,8 @@ from playwright.sync_api import Browser
 from jointcampaign.bundle.bag import BagInfo, build_bundle, read_payload_manifest
 from jointcampaign.metrics.links import link_id
 from jointcampaign.pipeline.bundle_stage import stage_payload
-from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.measure import kpi_report, load_for_measuring, publish_plan, tracked_links
+from jointcampaign.pipeline.output_paths import OutputLayout
 from jointcampaign.pipeline.results import RunOutcome
 from tests.conftest import DEMO_CAMPAIGN
 from tests.e2e.browser_helpers import chromium, cli, portal_server

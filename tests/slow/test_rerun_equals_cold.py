@@ -137,8 +137,8 @@ def bundles(out: Path) -> dict[str, str]:
 
 
 def temp_leftovers(out: Path) -> list[Path]:
-    from jointcampaign.pipeline.layout import OutputLayout
     from jointcampaign.pipeline.leftovers import find_leftovers
+    from jointcampaign.pipeline.output_paths import OutputLayout
 
     return find_leftovers(OutputLayout(out, SLUG))
 

@@ -7,8 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.leftovers import find_leftovers, is_leftover, remove_leftovers
+from jointcampaign.pipeline.output_paths import OutputLayout
 
 DIES_WHILE_WRITING = """
 import os, sys

@@ -73,7 +73,7 @@ def submit(
     """Validate a campaign, freeze a copy of it, and queue a run on the Prefect server's workers.
 
     Later edits to the folder do not change the queued run: it reads the frozen copy.
-    Needs a running Prefect server (PREFECT_API_URL) with the deployments from prefect.yaml and a worker.
+    Needs a running Prefect server (PREFECT_API_URL) with the deployments prefect.yaml defines, and a worker.
 
     Example: jointcampaign submit campaigns/demo-cafe-florist --out /shared/out
     """

@@ -28,7 +28,7 @@ from jointcampaign.errors import StageFailedError
 from jointcampaign.pipeline import fingerprint as fp
 from jointcampaign.pipeline import seals
 from jointcampaign.pipeline.fingerprint import Fingerprint, Hasher
-from jointcampaign.pipeline.layout import OutputLayout
+from jointcampaign.pipeline.output_paths import OutputLayout
 
 TaskT = TypeVar("TaskT", bound=Task[Any, Any])
 _PLAIN = (str, int, float, bool, type(None))

@@ -15,8 +15,8 @@ from jointcampaign.flows.localize_campaign import RunSummary, localize_campaign,
 from jointcampaign.flows.runners import RenderRunner
 from jointcampaign.pipeline import measure, nightly
 from jointcampaign.pipeline.fingerprint import campaign_fingerprint
-from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.nightly import NightlyEntry
+from jointcampaign.pipeline.output_paths import OutputLayout
 from jointcampaign.settings import Settings
 
 DETAIL_STEPS = 6

@@ -17,8 +17,8 @@ from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.pipeline.documents.brief import PLOTS_DIR, render_brief
 from jointcampaign.pipeline.documents.qc import render_qc
 from jointcampaign.pipeline.documents.translation import review_blockers, translation_review
-from jointcampaign.pipeline.layout import OutputLayout, aspect_slug
 from jointcampaign.pipeline.measure import kpi_blockers
+from jointcampaign.pipeline.output_paths import OutputLayout, aspect_slug
 from jointcampaign.pipeline.results import RunOutcome
 from jointcampaign.pipeline.validate import Blocker
 from jointcampaign.pipeline.zone_frames import ZONE_DIR, cut_zone_frames

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jointcampaign.pipeline.layout import OutputLayout
 from jointcampaign.pipeline.leftovers import find_leftovers
+from jointcampaign.pipeline.output_paths import OutputLayout
 from jointcampaign.pipeline.seals import SEAL_SUFFIX, Seal, output_digests, read_seal, seal_file, seals_dir
 
 # Prefect names a kept record by its cache key (<task name>-<sha256>); the result of a failed step

@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from jointcampaign.pipeline.layout import OutputLayout
+from jointcampaign.pipeline.output_paths import OutputLayout
 
 # tempfile.mkstemp/mkdtemp put 8 characters of [a-z0-9_] between our prefix and suffix.
 _RANDOM = r"[a-z0-9_]{8}"

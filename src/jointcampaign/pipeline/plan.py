@@ -15,7 +15,7 @@ from jointcampaign.errors import Problem, UserInputError
 from jointcampaign.metrics.summary import KpiReport
 from jointcampaign.pipeline.bundle_stage import PartnerBundle, source_epoch, stage_payload
 from jointcampaign.pipeline.copy_stage import translate_copy_piece
-from jointcampaign.pipeline.layout import OutputLayout
+from jointcampaign.pipeline.output_paths import OutputLayout
 from jointcampaign.pipeline.results import (
     CopyOutcome,
     CutOutcome,

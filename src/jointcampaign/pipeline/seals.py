@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jointcampaign.fileio import write_text_atomic
 from jointcampaign.pipeline.fingerprint import file_digest
-from jointcampaign.pipeline.layout import OutputLayout
+from jointcampaign.pipeline.output_paths import OutputLayout
 
 SEALS_DIR = "seals"
 SEAL_SUFFIX = ".json"

@@ -18,7 +18,7 @@ from PIL import Image
 
 from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.errors import UserInputError
-from jointcampaign.pipeline.layout import aspect_slug
+from jointcampaign.pipeline.output_paths import aspect_slug
 from jointcampaign.pipeline.results import CutOutcome
 from jointcampaign.render.direction import is_right_to_left
 from jointcampaign.render.encode import ffmpeg_exe

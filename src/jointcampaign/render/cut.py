@@ -31,7 +31,7 @@ from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer
 from jointcampaign.render.endcard import end_card_image
 from jointcampaign.render.geometry import Box
 from jointcampaign.render.layout import CutLayout, cut_layout
-from jointcampaign.render.memory import DEFAULT_BUDGET_MIB, encoder_threads, plan_passes
+from jointcampaign.render.memory_budget import DEFAULT_BUDGET_MIB, encoder_threads, plan_passes
 from jointcampaign.render.reframe import Reframe, reframe
 from jointcampaign.render.request import CutRequest, CutResult, EndCard, Focus, as_cue
 from jointcampaign.render.yuv import (

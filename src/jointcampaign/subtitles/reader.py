@@ -10,12 +10,12 @@ from pathlib import Path
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.subtitles.ass_parser import parse_ass
-from jointcampaign.subtitles.decode import decode_subtitle_bytes
 from jointcampaign.subtitles.findings import Findings
 from jointcampaign.subtitles.model import SubtitleDocument
 from jointcampaign.subtitles.repair import finish_cues
 from jointcampaign.subtitles.sniff import ASS, SRT, SSA, VTT, Format, sniff_format
 from jointcampaign.subtitles.srt_parser import parse_srt
+from jointcampaign.subtitles.text_encoding import decode_subtitle_bytes
 from jointcampaign.subtitles.vtt_parser import parse_vtt
 
 MAX_BYTES = 50 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
