@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.model_fixtures"]
+pytest_plugins = ["tests.helpers.model_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CAMPAIGN = REPO / "campaigns" / "demo-cafe-florist"
