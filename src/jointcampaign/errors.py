@@ -61,6 +61,11 @@ class UserInputError(JointCampaignError):
     def __str__(self) -> str:
         return "\n".join(problem.render() for problem in self.problems)
 
+    def __reduce__(self) -> tuple[type[UserInputError], tuple[list[Problem]]]:
+        # Crosses process boundaries (model builds, Dask workers): rebuilt from its problems, not
+        # from Exception.args, which holds the rendered text.
+        return (type(self), (self.problems,))
+
     @classmethod
     def single(
         cls,

@@ -31,6 +31,7 @@ from jointcampaign.translate.model_store import (
     install_model,
     list_models,
 )
+from jointcampaign.translate.parallel_build import BuildJob, build_all
 from jointcampaign.translate.sentences import split_sentences
 
 # Bump whenever the recipe changes what a table builds into: it keys the demo cache and model versions.
@@ -224,34 +225,38 @@ def ensure_demo_models(
     installing replaces a model of the same pair in the folder it installs into.
     """
     say = progress or (lambda message: None)
-    results = []
+    installed: dict[Path, InstalledModel] = {}
     for table in demo_tables():
         source, target = _table_pair(table)
         version = model_version(table_digest(table, source, target, 0))
-        current = next(
-            (
-                model
-                for model in list_models(models_dir)
-                if (model.from_code, model.to_code) == (source, target) and model.version == version
-            ),
-            None,
-        )
-        if current is not None:
-            say(f"{current.pair}: demo model {version} already installed")
-            results.append(current)
-            continue
-        archive = demo_archive_path(table, cache_dir)
+        for model in list_models(models_dir):
+            if (model.from_code, model.to_code) == (source, target) and model.version == version:
+                say(f"{model.pair}: demo model {version} already installed")
+                installed[table] = model
+    wanted = [table for table in demo_tables() if table not in installed]
+    if wanted:
+        cache = cache_dir / "demo-models"
+        cache.mkdir(parents=True, exist_ok=True)
         # Parallel callers (test workers, flow runs) wait here instead of training the same model twice.
-        with exclusive_lock(archive.parent / ".build.lock"):
-            if not archive.exists():
-                say(f"{source}→{target}: building the demo model from {table.name}")
-                build_argos_model(table, source, target, archive, progress=say)
-            else:
-                say(f"{source}→{target}: using the cached demo model {archive.name}")
-        source_note = f"demo phrase table {table.name}"
-        results.append(install_model(archive, models_dir, origin="demo", source=source_note))
-        say(f"{source}→{target}: installed into {models_dir}")
-    return results
+        with exclusive_lock(cache / ".build.lock"):
+            jobs = []
+            for table in wanted:
+                source, target = _table_pair(table)
+                archive = demo_archive_path(table, cache_dir)
+                if archive.exists():
+                    say(f"{source}→{target}: using the cached demo model {archive.name}")
+                else:
+                    say(f"{source}→{target}: building the demo model from {table.name}")
+                    jobs.append(BuildJob(table, source, target, archive))
+            build_all(jobs, say)
+        for table in wanted:
+            source, target = _table_pair(table)
+            note = f"demo phrase table {table.name}"
+            installed[table] = install_model(
+                demo_archive_path(table, cache_dir), models_dir, origin="demo", source=note
+            )
+            say(f"{source}→{target}: installed into {models_dir}")
+    return [installed[table] for table in demo_tables()]
 
 
 def move_legacy_demo_models(installed_dir: Path, demo_dir: Path) -> list[InstalledModel]:
