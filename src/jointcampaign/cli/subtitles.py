@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jointcampaign.cli.support import EXIT_FAILED, console, err_console, language_tag, user_errors
-from jointcampaign.cli.translate import EXIT_NEEDS_REVIEW
+from jointcampaign.cli.support import (
+    EXIT_FAILED,
+    EXIT_NEEDS_REVIEW,
+    GlossaryOption,
+    console,
+    err_console,
+    language_tag,
+    user_errors,
+)
 from jointcampaign.settings import Settings
 
 if TYPE_CHECKING:
@@ -91,19 +98,12 @@ def translate(
             help="A name or term kept exactly as written, never split by a line break (repeat for more).",
         ),
     ] = None,
-    glossary: Annotated[
-        Path | None,
-        typer.Option(
-            "--glossary",
-            help="Terms to keep and fixed translations: YAML like campaign.yaml's glossary, "
-            "or one term per line (term<TAB>translation for a fixed one).",
-        ),
-    ] = None,
+    glossary: GlossaryOption = None,
     crlf: Annotated[bool, typer.Option("--crlf", help="Windows line endings (SRT only).")] = False,
     fps: FpsOption = None,
     video: VideoOption = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit with 3 when any sentence needs review (the file is still written).")
+        bool, typer.Option("--strict", help=f"Exit with {EXIT_NEEDS_REVIEW} when any sentence needs review (the file is still written).")
     ] = False,
 ) -> None:
     """Translate whole sentences, re-time them over the original timing, and write SRT, WebVTT or ASS.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +16,16 @@ from jointcampaign.errors import JointCampaignError, Problem, ToolMissingError, 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_NEEDS_REVIEW = 3  # --strict: the work is written, and some of it needs a person's review
+
+GlossaryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        help="Terms to keep and fixed translations: YAML like campaign.yaml's glossary, "
+        "or one term per line (term<TAB>translation for a fixed one).",
+    ),
+]
 
 console = Console()
 err_console = Console(stderr=True)

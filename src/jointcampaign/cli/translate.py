@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from jointcampaign.cli.support import err_console, language_tag, user_errors
+from jointcampaign.cli.support import (
+    EXIT_NEEDS_REVIEW,
+    GlossaryOption,
+    err_console,
+    language_tag,
+    user_errors,
+)
 from jointcampaign.settings import Settings
-
-EXIT_NEEDS_REVIEW = 3
 
 
 def translate_command(
@@ -25,14 +28,7 @@ def translate_command(
         list[str] | None,
         typer.Option("--keep", help="A name or term to leave exactly as written (repeat for more)."),
     ] = None,
-    glossary: Annotated[
-        Path | None,
-        typer.Option(
-            "--glossary",
-            help="Terms to keep and fixed translations: YAML like campaign.yaml's glossary, "
-            "or one term per line (term<TAB>translation for a fixed one).",
-        ),
-    ] = None,
+    glossary: GlossaryOption = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="One JSON object per input line: text, status, confidence, engine, notes."),
