@@ -89,3 +89,8 @@ class DownloadError(JointCampaignError):
 
 class StageFailedError(JointCampaignError):
     """A pipeline stage failed on valid input (an encoder crashed, a model produced nothing)."""
+
+
+class RepeatableStageError(StageFailedError):
+    """A stage failure that the same inputs reproduce on every try (text that cannot fit a platform's
+    safe zone): reported at once, never retried."""

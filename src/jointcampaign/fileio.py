@@ -12,8 +12,10 @@ from pathlib import Path
 
 
 @contextmanager
-def atomic_path(destination: Path) -> Iterator[Path]:
-    """Yield a temp path in the destination's folder; it replaces `destination` only on success."""
+def scratch_beside(destination: Path) -> Iterator[Path]:
+    """A temp file in the destination's folder (so a later rename is atomic), removed on the way out.
+
+    For writers that rename several outputs together only once all of them are checked."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(
         prefix=f".{destination.name}.", suffix=destination.suffix, dir=destination.parent
@@ -22,9 +24,16 @@ def atomic_path(destination: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
-        os.replace(temp, destination)
     finally:
         temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_path(destination: Path) -> Iterator[Path]:
+    """Yield a temp path in the destination's folder; it replaces `destination` only on success."""
+    with scratch_beside(destination) as temp:
+        yield temp
+        os.replace(temp, destination)
 
 
 def write_text_atomic(destination: Path, text: str) -> None:

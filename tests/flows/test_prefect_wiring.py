@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from prefect.states import Failed
 
-from jointcampaign.errors import StageFailedError, UserInputError
+from jointcampaign.errors import RepeatableStageError, StageFailedError, UserInputError
 from jointcampaign.flows.caching import retry_transient
 from jointcampaign.flows.localize_campaign import build_bundle_task, render_cuts_task, translate_copy_task
 from jointcampaign.pipeline.documents.run_summary import RunFacts, run_summary_markdown
@@ -33,6 +33,7 @@ def test_only_failures_of_valid_work_are_retried() -> None:
     assert retried(StageFailedError("ffmpeg crashed"))
     assert not retried(UserInputError([]))
     assert not retried(ValueError("a bug fails the same way every time"))
+    assert not retried(RepeatableStageError("the subtitles leave the tiktok safe region"))
 
 
 def test_render_tasks_retry_with_backoff() -> None:

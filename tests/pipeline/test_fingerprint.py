@@ -135,14 +135,6 @@ def test_model_version_follows_the_model_files(tmp_path: Path) -> None:
     assert fp.model_version(models, "en", "en") == fp.model_version(tmp_path / "empty", "en", "en")
 
 
-def test_outputs_present(tmp_path: Path) -> None:
-    output = tmp_path / "cut.mp4"
-    found = fp.Fingerprint("abc", (output,))
-    assert not found.outputs_present()
-    output.write_bytes(b"x")
-    assert found.outputs_present()
-
-
 def test_campaign_fingerprint_tracks_any_input(campaign_copy: Path, settings: Settings) -> None:
     loaded = validate_campaign(campaign_copy, lambda source, target: True).require_ok()
     before = fp.campaign_fingerprint(loaded, settings)

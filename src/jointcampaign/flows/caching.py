@@ -24,7 +24,7 @@ from prefect.context import TaskRunContext
 from prefect.filesystems import LocalFileSystem
 from prefect.transactions import Transaction
 
-from jointcampaign.errors import StageFailedError
+from jointcampaign.errors import RepeatableStageError, StageFailedError
 from jointcampaign.pipeline import fingerprint as fp
 from jointcampaign.pipeline import seals
 from jointcampaign.pipeline.fingerprint import Fingerprint, Hasher
@@ -115,9 +115,12 @@ def persisted(task: TaskT, layout: OutputLayout, fresh: bool = False) -> TaskT:
 
 
 def retry_transient(task: Task[Any, Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry only failures of valid work (an encoder crash); bad input fails the same way every time."""
+    """Retry only failures of valid work (an encoder crash); bad input, and stage failures the same
+    inputs reproduce, fail the same way every time."""
     try:
         state.result(raise_on_failure=True)
+    except RepeatableStageError:
+        return False
     except StageFailedError:
         return True
     except BaseException:

@@ -41,9 +41,6 @@ class Fingerprint:
     # so the next run tries the failed work again whatever its inputs.
     cacheable: bool = True
 
-    def outputs_present(self) -> bool:
-        return all(path.exists() for path in self.outputs)
-
 
 @dataclass
 class Hasher:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from jointcampaign.errors import StageFailedError, UserInputError
+from jointcampaign.errors import RepeatableStageError, StageFailedError, UserInputError
 from jointcampaign.media.probe import MediaInfo
 from jointcampaign.render.geometry import Box
 from jointcampaign.render.safe_zones import platform_safe_box
@@ -70,7 +70,7 @@ def check_inside_safe_zones(
             if not region.contains(box)
         ]
     if problems:
-        raise StageFailedError(
+        raise RepeatableStageError(
             f"the cut {target.name} ({aspect}) would be partly hidden by the apps' buttons and captions: "
             + "; ".join(problems)
             + ". Shorten the text or use a smaller logo, or remove that platform from cuts.platforms"

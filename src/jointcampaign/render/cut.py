@@ -12,16 +12,16 @@ one cut that cannot be finished does not take the others with it (PartialRenderE
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from jointcampaign.fileio import scratch_beside
 from jointcampaign.media.probe import MediaInfo, probe
 from jointcampaign.render.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
 from jointcampaign.render.checks import check_cut, check_decoded_frames, check_inside_safe_zones
@@ -168,20 +168,6 @@ def _prepare(index: int, request: CutRequest, info: MediaInfo) -> _Prepared:
     )
 
 
-@contextmanager
-def _scratch_beside(destination: Path) -> Iterator[Path]:
-    """A temp file in the destination's folder (so the final rename is atomic), removed on the way out."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=destination.suffix,
-                                dir=destination.parent)  # fmt: skip
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _render_pass(
     items: Sequence[_Prepared], info: MediaInfo, cores: int, progress: Progress | None
 ) -> list[CutResult | Exception]:
@@ -190,8 +176,8 @@ def _render_pass(
     outputs = [_Output() for _ in items]
     matrix = matrix_name(info.color_space)
     with ExitStack() as files:
-        videos = [files.enter_context(_scratch_beside(item.request.out)) for item in items]
-        posters = [files.enter_context(_scratch_beside(item.request.poster)) for item in items]
+        videos = [files.enter_context(scratch_beside(item.request.out)) for item in items]
+        posters = [files.enter_context(scratch_beside(item.request.poster)) for item in items]
         with ExitStack() as processes:
             decoder = processes.enter_context(
                 SourceDecoder(items[0].request.source, info, [i.frame for i in items])
