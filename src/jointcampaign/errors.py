@@ -87,6 +87,10 @@ class DownloadError(JointCampaignError):
     """A model index or package could not be fetched; worth retrying, so not bad input (exit 1)."""
 
 
+class StoreUnavailableError(JointCampaignError):
+    """A database server the project counts into does not answer (down, restarting, unreachable)."""
+
+
 class StageFailedError(JointCampaignError):
     """A pipeline stage failed on valid input (an encoder crashed, a model produced nothing)."""
 

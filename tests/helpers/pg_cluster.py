@@ -31,6 +31,13 @@ class Cluster:
         """Stop and start the server (fast shutdown: open connections are cut, as in a real restart)."""
         _run(_as_postgres_user([*self.pg_ctl, "-m", "fast", "-o", self.options, "-w", "restart"]))
 
+    def stop(self) -> None:
+        """The server goes away (fast shutdown), as when its machine or service stops."""
+        _run(_as_postgres_user([*self.pg_ctl, "-m", "fast", "-w", "stop"]))
+
+    def start(self) -> None:
+        _run(_as_postgres_user([*self.pg_ctl, "-o", self.options, "-w", "start"]))
+
     def url(self, database: str, scheme: str = "postgresql") -> str:
         return f"{scheme}://postgres@127.0.0.1:{self.port}/{database}"
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from jointcampaign.errors import UserInputError
+from jointcampaign.errors import StoreUnavailableError, UserInputError
 
 # The same tables and index names the first (sqlite3) version created, so an existing portal.sqlite3
 # is used as it is: create_all only adds what is missing.
@@ -172,6 +173,18 @@ class MetricsStore:
         self._local = threading.local()
         self._one_writer = threading.Lock()
 
+    @contextmanager
+    def _answering(self) -> Iterator[None]:
+        """A database that stops answering (a server down, a SQLite file locked too long or on a full
+        disk) is StoreUnavailableError, which callers can ride out: the redirect still redirects."""
+        try:
+            yield
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
+            raise StoreUnavailableError(
+                f"the metrics database {_redacted(self.url)} cannot be used right now: {reason}"
+            ) from exc
+
     @property
     def db_path(self) -> Path | None:
         return self.file
@@ -192,13 +205,13 @@ class MetricsStore:
         server database a pooled connection per click, checked on checkout, survives its restarts."""
         row = {"at": at, "campaign": campaign, "link_id": link_id, "ua_class": ua_class}
         if self.file is None:
-            with self.engine.begin() as pooled:
+            with self._answering(), self.engine.begin() as pooled:
                 pooled.execute(self._add_click, row)
             return
         kept: Connection | None = getattr(self._local, "conn", None)
         if kept is None:
             kept = self._local.conn = self.engine.connect()
-        with self._one_writer:
+        with self._answering(), self._one_writer:
             kept.execute(self._add_click, row)
             kept.commit()
 
@@ -208,7 +221,7 @@ class MetricsStore:
             .where(CLICKS.c.campaign == campaign)
             .order_by(CLICKS.c.at, CLICKS.c.id)
         )
-        with self.engine.connect() as conn:
+        with self._answering(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [Click(dt.datetime.fromtimestamp(at, dt.UTC).date(), link, ua) for at, link, ua in rows]
 
@@ -235,7 +248,7 @@ class MetricsStore:
             .where(REDEMPTIONS.c.campaign == campaign)
             .order_by(REDEMPTIONS.c.day, REDEMPTIONS.c.fingerprint)
         )
-        with self.engine.connect() as conn:
+        with self._answering(), self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [Redemption(fp, code, dt.date.fromisoformat(day), line) for fp, code, day, line in rows]
 

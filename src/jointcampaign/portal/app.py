@@ -28,6 +28,7 @@ ERROR_TITLES = {
     403: "Not allowed",
     404: "Not found",
     405: "Not allowed",
+    503: "Try again in a few minutes",
 }
 
 

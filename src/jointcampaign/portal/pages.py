@@ -124,7 +124,12 @@ class Pages:
         return self.render("campaigns.html", partner_name=partner_name, bundles=bundles)
 
     def campaign(
-        self, bundle: Bundle, zip_info: tuple[Path, str] | None, results: KpiReport | None = None
+        self,
+        bundle: Bundle,
+        zip_info: tuple[Path, str] | None,
+        results: KpiReport | None = None,
+        *,
+        results_unavailable: bool = False,
     ) -> str:
         posters = [rel for rel in sorted(bundle.files) if rel.startswith("posters/")]
         documents = [
@@ -147,6 +152,7 @@ class Pages:
             zip_sha256=zip_info[1] if zip_info else None,
             blockers=[b for b in bundle.manifest.get("blockers", []) if isinstance(b, dict)],
             results=results,
+            results_unavailable=results_unavailable,
             plots=[
                 (f"/campaigns/{quote(bundle.slug)}/kpis/{quote(name)}", text)
                 for name, text in (results.plot_files() if results else [])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
+from jointcampaign.errors import StoreUnavailableError
 from jointcampaign.metrics.summary import KpiReport, summarize
 from jointcampaign.metrics.useragent import ua_class
 from jointcampaign.portal.auth import NotSignedIn, clear_session, client_of, deny, require_grant, set_session
@@ -18,6 +20,9 @@ from jointcampaign.portal.catalog import Bundle
 from jointcampaign.portal.files import file_response
 from jointcampaign.portal.state import Portal
 from jointcampaign.portal.tokens import Denied, Grant
+
+log = logging.getLogger("jointcampaign.portal")
+RESULTS_UNAVAILABLE = "The results cannot be counted right now (the metrics database does not answer). Try again in a few minutes."
 
 STATIC = Path(__file__).parent / "static"
 # bundle HTML (brief, QC report) is generated from text both partners wrote: no scripts, ever
@@ -72,9 +77,13 @@ def tracked_redirect(link_id: str, request: Request) -> Response:
     if target is None:
         raise HTTPException(status_code=404, detail="not found")
     if request.method == "GET":  # link previews probe with HEAD: they are not visitors
-        portal.metrics.record_click(
-            target.campaign, target.link.id, ua_class(request.headers.get("user-agent")), time.time()
-        )
+        try:
+            portal.metrics.record_click(
+                target.campaign, target.link.id, ua_class(request.headers.get("user-agent")), time.time()
+            )
+        except StoreUnavailableError as exc:
+            # The customer still reaches the partner's page; only this one click goes uncounted.
+            log.warning("click on %s not counted: %s", target.link.id, exc)
     return RedirectResponse(target.link.url, status_code=302, headers={"Cache-Control": "no-store"})
 
 
@@ -113,8 +122,14 @@ def campaign(slug: str, request: Request, grant: GrantDep) -> HTMLResponse:
     portal = _portal(request)
     bundle = _bundle_or_404(request, grant, slug)
     portal.audit.record(grant, "view", campaign=slug, path=f"/campaigns/{slug}", client=client_of(request))
-    results = _results(request, grant, slug)
-    return HTMLResponse(portal.pages.campaign(bundle, portal.catalog.zip_file(bundle), results))
+    try:
+        results, unavailable = _results(request, grant, slug), False
+    except StoreUnavailableError as exc:
+        # The bundle is what a partner comes for: the page still serves it, and says why results are missing.
+        log.warning("results of %s not shown: %s", slug, exc)
+        results, unavailable = None, True
+    page = portal.pages.campaign(bundle, portal.catalog.zip_file(bundle), results, results_unavailable=unavailable)
+    return HTMLResponse(page)
 
 
 @router.get("/campaigns/{slug}/kpis/{name}")
@@ -123,7 +138,11 @@ def kpi_plot(slug: str, name: str, request: Request, grant: GrantDep) -> Respons
     from jointcampaign.metrics.plots import plot_svg
 
     _bundle_or_404(request, grant, slug)
-    results = _results(request, grant, slug)
+    try:
+        results = _results(request, grant, slug)
+    except StoreUnavailableError as exc:
+        log.warning("plot %s of %s not drawn: %s", name, slug, exc)
+        raise HTTPException(status_code=503, detail=RESULTS_UNAVAILABLE) from None
     svg = plot_svg(results, name) if results is not None else None
     if svg is None:
         raise HTTPException(status_code=404, detail="not found")
@@ -136,8 +155,8 @@ def _results(request: Request, grant: Grant, slug: str) -> KpiReport | None:
     plan = portal.links.plan(slug)
     if plan is None or grant.partner not in plan.partners:
         return None
-    report = summarize(plan, portal.metrics.clicks(slug), portal.metrics.redemptions(slug), dt.date.today())
-    return report.for_partner(grant.partner)
+    clicks, redemptions = portal.metrics.clicks(slug), portal.metrics.redemptions(slug)
+    return summarize(plan, clicks, redemptions, dt.date.today()).for_partner(grant.partner)
 
 
 @router.api_route("/campaigns/{slug}/bundle.zip", methods=["GET", "HEAD"])
