@@ -17,9 +17,9 @@ import argparse
 import time
 
 from jointcampaign.settings import Settings
-from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
-from jointcampaign.translate.model_store import find_model
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import find_model
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 TARGETS = {"es": "es", "vi": "vi", "ar": "ar", "hi": "hi", "zh": "zh-Hans"}
 

@@ -28,7 +28,7 @@ from jointcampaign.subtitles.boundaries import boundaries
 from jointcampaign.subtitles.readability import check_cues, summarize
 from jointcampaign.subtitles.reader import read_subtitles
 from jointcampaign.subtitles.textmetrics import reading_length
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.protocol import Translator
 
 LANGUAGES = ["es", "vi", "ar", "hi", "zh-Hans"]

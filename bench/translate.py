@@ -33,14 +33,14 @@ from pathlib import Path
 
 from jointcampaign.campaign.models import Glossary
 from jointcampaign.settings import Settings
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
-from jointcampaign.translate.model_shelf import ModelShelf
-from jointcampaign.translate.model_store import find_model
+from jointcampaign.translate.models.shelf import ModelShelf
+from jointcampaign.translate.models.store import find_model
 from jointcampaign.translate.sentences import split_sentences
 from jointcampaign.translate.status import STATUSES
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 TARGETS = {"es": "es", "vi": "vi", "ar": "ar", "hi": "hi", "zh": "zh-Hans"}
 GLOSSARY = Glossary(keep=["Corner Café", "Rosa's Flowers", "Maple Street"])
@@ -107,7 +107,7 @@ def judge(engine: ArgosTranslator, tag: str, repeat: int) -> tuple[Counter[tuple
     and the time of the localizing translator with and without the verdicts."""
     from jointcampaign.pipeline.translator import protection_rules
     from jointcampaign.pipeline.validate import validate_campaign
-    from jointcampaign.translate.repair import translate_protected
+    from jointcampaign.translate.spans.repair import translate_protected
 
     loaded = validate_campaign(DEMO_CAMPAIGN, lambda s, t: True).require_ok()
     translator = LocalizingTranslator(

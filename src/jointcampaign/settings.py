@@ -124,7 +124,7 @@ class Settings:
 
     @property
     def model_shelf(self) -> ModelShelf:
-        """Every folder models are used from, in search order (see translate/model_shelf.py)."""
+        """Every folder models are used from, in search order (see translate/models/shelf.py)."""
         return ModelShelf(installed=self.models_dir, argos=self.argos_dirs, demo=self.demo_models_dir)
 
     @property

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from jointcampaign.subtitles.reader import read_subtitles
-from jointcampaign.translate.protect import ProtectionRules, find_spans
-from jointcampaign.translate.verify import verify
+from jointcampaign.translate.spans.protect import ProtectionRules, find_spans
+from jointcampaign.translate.spans.verify import verify
 from tests.helpers.cli import run_cli
 
 pytestmark = pytest.mark.slow

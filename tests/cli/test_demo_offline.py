@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from jointcampaign.media.probe import probe
-from jointcampaign.translate.model_builder import load_phrase_table
+from jointcampaign.translate.training.builder import load_phrase_table
 from tests.conftest import REPO
 from tests.helpers.cli import run_cli
 

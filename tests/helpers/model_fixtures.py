@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.model_store import InstalledModel
+from jointcampaign.translate.models.store import InstalledModel
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def demo_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_models(demo_model_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> list[InstalledModel]:
-    from jointcampaign.translate.model_builder import ensure_demo_models
+    from jointcampaign.translate.training.builder import ensure_demo_models
 
     models_dir = tmp_path_factory.mktemp("demo-home") / "models"
     return ensure_demo_models(models_dir, demo_model_cache)

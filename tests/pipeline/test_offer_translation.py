@@ -8,7 +8,7 @@ import pytest
 
 from jointcampaign.campaign.load import load_campaign
 from jointcampaign.pipeline.offers import offer_line, translated_offer_line
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from tests.conftest import DEMO_CAMPAIGN
 from tests.helpers.video import demo_translation
 

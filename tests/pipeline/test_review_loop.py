@@ -15,11 +15,11 @@ from jointcampaign.cli.review import review_app
 from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.translator import build_campaign_translator
 from jointcampaign.pipeline.validate import validate_campaign
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.memory import MEMORY_FILE
-from jointcampaign.translate.model_builder import demo_archive_path, demo_tables
-from jointcampaign.translate.model_store import install_model
+from jointcampaign.translate.models.store import install_model
 from jointcampaign.translate.protocol import TranslationBatch, Translator
+from jointcampaign.translate.training.builder import demo_archive_path, demo_tables
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from jointcampaign.demo.sample_subtitles import write_sample_srt
 from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
 from jointcampaign.subtitles.check import check_subtitle_file
 from jointcampaign.subtitles.readability import rules_for
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from tests.conftest import DEMO_CAMPAIGN
 
 pytestmark = pytest.mark.slow

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from jointcampaign.campaign.models import Glossary
 from jointcampaign.errors import ToolMissingError
 from jointcampaign.settings import Settings
-from jointcampaign.translate.apertium_engine import ApertiumTranslator
-from jointcampaign.translate.engines import RoutingTranslator, build_engine, pair_available
+from jointcampaign.translate.engines.apertium import ApertiumTranslator
+from jointcampaign.translate.engines.routing import RoutingTranslator, build_engine, pair_available
 from jointcampaign.translate.localizing import LocalizingTranslator
-from jointcampaign.translate.protect import find_spans
-from jointcampaign.translate.verify import verify
+from jointcampaign.translate.spans.protect import find_spans
+from jointcampaign.translate.spans.verify import verify
 from tests.translate.test_protect import CODES, FIXED, RULES, TERMS, copy_with_spans
 
 pytestmark = pytest.mark.skipif(
@@ -99,7 +99,7 @@ def test_models_list_shows_the_apertium_pairs(tmp_path: Path, monkeypatch: pytes
     from typer.testing import CliRunner
 
     from jointcampaign.cli.models import models_app
-    from jointcampaign.translate.apertium_engine import installed_pairs
+    from jointcampaign.translate.engines.apertium import installed_pairs
 
     [english_spanish] = [pair for pair in installed_pairs() if pair.pair == "en→es"]
     assert english_spanish.version.startswith("eng-spa@") and english_spanish.size_bytes > 1_000_000

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.model_store import install_model, list_models
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import install_model, list_models
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,7 @@ def whole_word_codes(texts: list[str]) -> str:
 def build_bpe_package(out: Path, work: Path) -> Path:
     from argostranslate.tokenizer import BPETokenizer
 
-    from jointcampaign.translate import tiny_nmt
+    from jointcampaign.translate.training import tiny_nmt
 
     package = work / "translate-en_es-1_0-bpe"
     package.mkdir(parents=True)

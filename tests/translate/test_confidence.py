@@ -17,7 +17,8 @@ from jointcampaign.translate.confidence import (
     untranslated_signal,
     word_f1,
 )
-from jointcampaign.translate.protect import ProtectionRules, find_spans
+from jointcampaign.translate.spans.protect import ProtectionRules, find_spans
+from jointcampaign.translate.spans.verify import verify
 from jointcampaign.translate.status import (
     REVIEWED,
     StringStatus,
@@ -25,7 +26,6 @@ from jointcampaign.translate.status import (
     status_counts,
     worst,
 )
-from jointcampaign.translate.verify import verify
 
 RULES = ProtectionRules.build(["Corner Café", "Rosa's Flowers"], ["CAFE10"])
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.model_builder import (
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import find_model, install_model, list_models
+from jointcampaign.translate.sentences import split_sentences
+from jointcampaign.translate.training.builder import (
     build_argos_model,
     build_argos_model_with_report,
     demo_tables,
     load_phrase_table,
 )
-from jointcampaign.translate.model_store import find_model, install_model, list_models
-from jointcampaign.translate.sentences import split_sentences
 
 pytestmark = pytest.mark.slow
 

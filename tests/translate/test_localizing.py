@@ -14,13 +14,13 @@ from jointcampaign.campaign.models import Glossary
 from jointcampaign.pipeline import plan as core
 from jointcampaign.pipeline.translator import build_campaign_translator
 from jointcampaign.pipeline.validate import validate_campaign
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
-from jointcampaign.translate.protect import find_spans
 from jointcampaign.translate.protocol import TranslationBatch
-from jointcampaign.translate.verify import verify
+from jointcampaign.translate.spans.protect import find_spans
+from jointcampaign.translate.spans.verify import verify
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 from tests.translate.test_protect import span_strategy
 
 pytestmark = pytest.mark.slow

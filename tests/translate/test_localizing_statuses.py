@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.apertium_engine import ApertiumTranslator, available
+from jointcampaign.translate.engines.apertium import ApertiumTranslator, available
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
-from jointcampaign.translate.protect import ProtectionRules
 from jointcampaign.translate.review import ReviewStore
+from jointcampaign.translate.spans.protect import ProtectionRules
 
 pytestmark = pytest.mark.skipif(not available("en", "es"), reason="Apertium en→es is not installed")
 

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from jointcampaign.cli.models import models_app
-from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.model_builder import demo_archive_path, demo_tables
-from jointcampaign.translate.model_store import list_models
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import list_models
+from jointcampaign.translate.training.builder import demo_archive_path, demo_tables
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.model_store import validate_archive
+from jointcampaign.translate.models.store import validate_archive
 from tests.helpers.cli import run_cli
 
 pytestmark = pytest.mark.slow
@@ -130,7 +130,7 @@ def test_demo_models_leave_real_models_active_and_untouched(
 
 def test_a_translation_uses_the_active_model_of_each_folder(machine: dict[str, Path]) -> None:
     from jointcampaign.settings import Settings
-    from jointcampaign.translate.engines import models_used
+    from jointcampaign.translate.engines.routing import models_used
 
     assert _cli(machine, "models", "demo")[0] == 0
     env = {"JOINTCAMPAIGN_HOME": str(machine["home"]), "ARGOS_PACKAGES_DIR": str(machine["argos"]),

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from jointcampaign.cli.models import models_app
 from jointcampaign.errors import ToolMissingError, UserInputError
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.languages import expected_scripts, sentence_separator, to_argos_code
-from jointcampaign.translate.model_store import (
+from jointcampaign.translate.models.store import (
     has_pair,
     install_model,
     list_models,
@@ -307,7 +307,7 @@ def test_a_campaign_without_a_direct_pair_pivots_through_english(campaign_copy: 
     from jointcampaign.pipeline.measure import load_for_measuring
     from jointcampaign.pipeline.model_needs import campaign_needs
     from jointcampaign.settings import Settings
-    from jointcampaign.translate.model_index import IndexEntry
+    from jointcampaign.translate.models.index import IndexEntry
 
     spec = campaign_copy / "campaign.yaml"
     spec.write_text(spec.read_text(encoding="utf-8").replace("source_language: en", "source_language: es"))

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.translate.argos_engine import ArgosTranslator
 from jointcampaign.translate.decoding import WORD_MARKER
-from jointcampaign.translate.model_builder import load_phrase_table
-from jointcampaign.translate.model_store import (
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import (
     DEMO_PHRASES_DIR,
     InstalledModel,
     install_model,
     validate_archive,
 )
+from jointcampaign.translate.training.builder import load_phrase_table
 
 pytestmark = pytest.mark.slow
 

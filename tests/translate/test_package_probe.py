@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from jointcampaign.cli.models import models_app
 from jointcampaign.errors import UserInputError
-from jointcampaign.translate.argos_engine import ArgosTranslator
-from jointcampaign.translate.model_store import InstalledModel, find_model, install_model, validate_archive
+from jointcampaign.translate.engines.argos import ArgosTranslator
+from jointcampaign.translate.models.store import InstalledModel, find_model, install_model, validate_archive
 
 pytestmark = pytest.mark.slow
 

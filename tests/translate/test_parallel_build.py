@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.translate.model_builder import demo_tables
-from jointcampaign.translate.parallel_build import BuildJob, build_all
+from jointcampaign.translate.training.builder import build_job, demo_tables
+from jointcampaign.translate.training.parallel import BuildJob, build_all
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,8 @@ def jobs_in(folder: Path, tables: list[Path]) -> list[BuildJob]:
 def test_parallel_builds_equal_sequential_ones(tmp_path: Path) -> None:
     tables = [small_table(tmp_path, "es"), small_table(tmp_path, "vi")]
     messages: list[str] = []
-    build_all(jobs_in(tmp_path / "parallel", tables), messages.append, workers=2)
-    build_all(jobs_in(tmp_path / "one-by-one", tables), lambda message: None, workers=1)
+    build_all(jobs_in(tmp_path / "parallel", tables), build_job, messages.append, workers=2)
+    build_all(jobs_in(tmp_path / "one-by-one", tables), build_job, lambda message: None, workers=1)
     for table in tables:
         name = f"{table.stem}.argosmodel"
         assert (tmp_path / "parallel" / name).read_bytes() == (tmp_path / "one-by-one" / name).read_bytes()
@@ -43,7 +43,7 @@ def test_a_bad_table_in_a_parallel_build_is_reported_as_bad_input(tmp_path: Path
     bad = tmp_path / "en-vi.tsv"
     bad.write_text("Hello\tXin chào\tthird column\n", encoding="utf-8")
     with pytest.raises(UserInputError) as raised:
-        build_all(jobs_in(tmp_path / "out", [good, bad]), lambda message: None, workers=2)
+        build_all(jobs_in(tmp_path / "out", [good, bad]), build_job, lambda message: None, workers=2)
     assert f"{bad}:1 " in str(raised.value)
     assert "two non-empty columns" in str(raised.value)
     assert not (tmp_path / "out" / "en-vi.argosmodel").exists()

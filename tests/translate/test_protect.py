@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jointcampaign.translate.protect import (
+from jointcampaign.translate.spans.protect import (
     ProtectionRules,
     SpanKind,
     find_spans,
@@ -15,7 +15,7 @@ from jointcampaign.translate.protect import (
     span_key,
     unmask,
 )
-from jointcampaign.translate.verify import substitute, verify
+from jointcampaign.translate.spans.verify import substitute, verify
 
 TERMS = ("Corner Café", "Rosa's Flowers", "Maple Street")
 CODES = ("CAFE10", "BLOOM10")

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from jointcampaign.cli.review import review_app
 from jointcampaign.errors import UserInputError
 from jointcampaign.translate.memory import MEMORY_FILE, TranslationMemory
-from jointcampaign.translate.protect import ProtectionRules
 from jointcampaign.translate.review import ReviewStore, import_review, parse_review, same_language
+from jointcampaign.translate.spans.protect import ProtectionRules
 
 RULES = ProtectionRules.build(["Corner Café", "Rosa's Flowers"], ["CAFE10"], [("receipt", "hóa đơn")])
 HEADER = 'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n"Content-Type: text/plain; charset={charset}\\n"\n\n'

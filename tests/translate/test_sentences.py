@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
 from jointcampaign.translate.sentences import split_sentences
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CAMPAIGN = REPO / "campaigns" / "demo-cafe-florist"

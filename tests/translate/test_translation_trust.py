@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from bench.translate import demo_campaign_segments, heldout_copy
-from jointcampaign.translate.apertium_engine import ApertiumTranslator
-from jointcampaign.translate.argos_engine import ArgosTranslator
+from jointcampaign.translate.engines.apertium import ApertiumTranslator
+from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import TranslationMemory
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
-from jointcampaign.translate.protect import ProtectionRules, find_spans
 from jointcampaign.translate.protocol import TranslationBatch, Translator
-from jointcampaign.translate.verify import verify
+from jointcampaign.translate.spans.protect import ProtectionRules, find_spans
+from jointcampaign.translate.spans.verify import verify
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 pytestmark = pytest.mark.slow
 

@@ -95,7 +95,7 @@ def new(
     Example: jointcampaign new campaigns/spring --partners corner-cafe,rosas-flowers --languages es,vi
     """
     from jointcampaign.pipeline.scaffold import scaffold_campaign
-    from jointcampaign.translate.model_store import list_models
+    from jointcampaign.translate.models.store import list_models
 
     with user_errors():
         wanted = split_list(languages)

@@ -60,7 +60,7 @@ def desk_config(
     from jointcampaign.desk.service import DeskConfig
     from jointcampaign.errors import UserInputError
     from jointcampaign.portal.upload_paths import UploadLimits
-    from jointcampaign.translate.engines import pair_available
+    from jointcampaign.translate.engines.routing import pair_available
 
     if runner not in RUNNERS:
         raise UserInputError.single(

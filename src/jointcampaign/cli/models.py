@@ -15,7 +15,7 @@ from jointcampaign.cli.support import console, language_tag, user_errors
 from jointcampaign.cli.support import err_console as errors
 from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
-from jointcampaign.translate.model_store import InstalledModel
+from jointcampaign.translate.models.store import InstalledModel
 
 models_app = typer.Typer(
     help=(
@@ -59,7 +59,7 @@ def list_command(
     """
     with user_errors():
         settings = Settings.for_process()
-        from jointcampaign.translate.model_store import active_models, list_models, stray_folders
+        from jointcampaign.translate.models.store import active_models, list_models, stray_folders
 
         shelf = settings.model_shelf
         models = list_models(shelf)
@@ -103,7 +103,7 @@ def list_command(
 
 
 def _list_apertium() -> None:
-    from jointcampaign.translate.apertium_engine import installed_pairs
+    from jointcampaign.translate.engines.apertium import installed_pairs
 
     pairs = installed_pairs()
     if pairs:
@@ -205,8 +205,8 @@ def install_command(
 
 
 def _install_one(item: str, index: str, settings: Settings) -> InstalledModel:
-    from jointcampaign.translate.model_index import install_from_url
-    from jointcampaign.translate.model_store import install_model
+    from jointcampaign.translate.models.index import install_from_url
+    from jointcampaign.translate.models.store import install_model
 
     path = Path(item).expanduser()
     if path.exists() or (item.endswith(".argosmodel") and "://" not in item):
@@ -233,7 +233,7 @@ def _download_progress(status: Status, what: str) -> Callable[[int, int | None],
 
 
 def _install_pair(pair: tuple[str, str], index: str, settings: Settings) -> InstalledModel:
-    from jointcampaign.translate.model_index import choose, index_location, install_entry, read_index
+    from jointcampaign.translate.models.index import choose, index_location, install_entry, read_index
 
     url = index_location(index)
     entry = choose(read_index(url), pair[0], pair[1], url)
@@ -244,7 +244,7 @@ def _install_pair(pair: tuple[str, str], index: str, settings: Settings) -> Inst
 def _install_for_campaign(folder: Path, index: str, settings: Settings) -> None:
     from jointcampaign.pipeline.measure import load_for_measuring
     from jointcampaign.pipeline.model_needs import campaign_needs, describe_route
-    from jointcampaign.translate.model_index import index_location, install_entry, read_index
+    from jointcampaign.translate.models.index import index_location, install_entry, read_index
 
     loaded = load_for_measuring(folder)
     url = index_location(index)
@@ -323,7 +323,7 @@ def build_command(
     """
     with user_errors():
         Settings.for_process()  # before anything imports argostranslate
-        from jointcampaign.translate.model_builder import build_argos_model_with_report
+        from jointcampaign.translate.training.builder import build_argos_model_with_report
 
         source_code, target_code = _language(source, "--from"), _language(target, "--to")
         out = output or Path(f"translate-{source_code}_{target_code}.argosmodel")
@@ -373,7 +373,7 @@ def demo_command() -> None:
     """
     with user_errors():
         settings = Settings.for_process()
-        from jointcampaign.translate.model_builder import ensure_demo_models, move_legacy_demo_models
+        from jointcampaign.translate.training.builder import ensure_demo_models, move_legacy_demo_models
 
         for model in move_legacy_demo_models(settings.models_dir, settings.demo_models_dir):
             console.print(
@@ -390,7 +390,7 @@ def demo_command() -> None:
 
             models = ensure_demo_models(settings.demo_models_dir, settings.cache_dir, progress=show)
         console.print(f"{len(models)} demo models ready in {settings.demo_models_dir}", markup=False)
-        from jointcampaign.translate.model_store import active_models
+        from jointcampaign.translate.models.store import active_models
 
         active = active_models(settings.model_shelf)
         for model in models:
@@ -415,7 +415,7 @@ def remove_command(
     """
     with user_errors():
         settings = Settings.for_process()
-        from jointcampaign.translate.model_store import remove_model
+        from jointcampaign.translate.models.store import remove_model
 
         _language(source, "FROM"), _language(target, "TO")
         for model in remove_model(settings.model_shelf, source, target):

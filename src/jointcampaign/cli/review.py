@@ -64,7 +64,7 @@ def export_command(
         built = Settings.for_process()
         from jointcampaign.pipeline.review_export import export_review
         from jointcampaign.pipeline.translator import build_campaign_translator
-        from jointcampaign.translate.engines import build_engine, build_fallback
+        from jointcampaign.translate.engines.routing import build_engine, build_fallback
         from jointcampaign.translate.memory import MEMORY_FILE
 
         translator = build_campaign_translator(

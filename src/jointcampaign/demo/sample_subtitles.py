@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jointcampaign.subtitles.model import Cue
 from jointcampaign.subtitles.writer import write_srt
-from jointcampaign.translate.model_builder import demo_tables, load_phrase_table
+from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 SOURCE_CPS = 12.0
 

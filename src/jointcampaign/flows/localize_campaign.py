@@ -67,14 +67,14 @@ class RunSummary:
 @cache
 def _engine(settings: Settings) -> Translator:
     """One engine per process (loaded models are reused); each task wraps it for its campaign."""
-    from jointcampaign.translate.engines import build_engine
+    from jointcampaign.translate.engines.routing import build_engine
 
     return build_engine(settings)
 
 
 @cache
 def _fallback(settings: Settings) -> Translator | None:
-    from jointcampaign.translate.engines import build_fallback
+    from jointcampaign.translate.engines.routing import build_fallback
 
     return build_fallback(settings)
 

@@ -23,8 +23,8 @@ from jointcampaign.fileio import sha256_file
 from jointcampaign.pipeline.plan import RunPlan, cut_partners
 from jointcampaign.pipeline.results import RunOutcome, SubtitleOutcome
 from jointcampaign.settings import Settings
-from jointcampaign.translate.engines import engine_identity, fallback_identity
-from jointcampaign.translate.model_shelf import ORIGIN_RECORD, ModelShelf
+from jointcampaign.translate.engines.routing import engine_identity, fallback_identity
+from jointcampaign.translate.models.shelf import ORIGIN_RECORD, ModelShelf
 
 # Modules that never change what a run produces: editing them must not invalidate cached work.
 _CODE_EXCLUDED = ("cli", "portal", "demo", "flows")
@@ -103,7 +103,7 @@ def code_version() -> str:
 
 def model_version(models: Path | ModelShelf, source: str, target: str) -> str:
     """Which installed model(s) translate source→target, down to the bytes of their files."""
-    from jointcampaign.translate.model_store import plan_route
+    from jointcampaign.translate.models.store import plan_route
 
     route = plan_route(models, source, target)
     if route is None:
@@ -149,7 +149,7 @@ def brand_facts(loaded: LoadedCampaign) -> dict[str, Any]:
 
 def translation_version(settings: Settings, source: str, target: str) -> str:
     """The engine chosen for the language and, for Argos, the bytes of the installed model."""
-    from jointcampaign.translate.engines import engine_identity
+    from jointcampaign.translate.engines.routing import engine_identity
 
     engine = engine_identity(settings, source, target)
     return f"{engine}:{model_version(settings.model_shelf, source, target)}" if engine == "argos" else engine

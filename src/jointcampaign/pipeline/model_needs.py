@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.settings import Settings
 from jointcampaign.translate.languages import to_argos_code
-from jointcampaign.translate.model_index import IndexEntry, find_entry
-from jointcampaign.translate.model_store import PIVOT, InstalledModel, active_models
+from jointcampaign.translate.models.index import IndexEntry, find_entry
+from jointcampaign.translate.models.store import PIVOT, InstalledModel, active_models
 
 Pair = tuple[str, str]  # Argos codes
 

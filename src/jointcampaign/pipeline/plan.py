@@ -97,7 +97,7 @@ def attach_measurement(plan: RunPlan, settings: Settings) -> None:
 
 def attach_models(plan: RunPlan, settings: Settings) -> None:
     """Record which model translates each language of the run, for the manifests."""
-    from jointcampaign.translate.engines import models_used
+    from jointcampaign.translate.engines.routing import models_used
 
     plan.models = {lang: models_used(settings, plan.source_language, lang) for lang in plan.languages}
 

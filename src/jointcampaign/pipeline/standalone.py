@@ -62,7 +62,7 @@ def load_glossary(path: Path, target: str) -> Glossary:
 def build_translator(
     settings: Settings, *, keep: Sequence[str] = (), glossary: Glossary | None = None
 ) -> LocalizingTranslator:
-    from jointcampaign.translate.engines import build_engine, build_fallback
+    from jointcampaign.translate.engines.routing import build_engine, build_fallback
     from jointcampaign.translate.memory import MEMORY_FILE, shared_memory
 
     return LocalizingTranslator(

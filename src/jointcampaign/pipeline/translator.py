@@ -8,9 +8,9 @@ from pathlib import Path
 from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.translate.localizing import LocalizingTranslator
 from jointcampaign.translate.memory import shared_memory
-from jointcampaign.translate.protect import ProtectionRules
 from jointcampaign.translate.protocol import TranslationBatch, Translator
 from jointcampaign.translate.review import ReviewStore, review_file
+from jointcampaign.translate.spans.protect import ProtectionRules
 
 
 def brand_terms(loaded: LoadedCampaign) -> list[str]:

@@ -64,7 +64,7 @@ class ValidationReport:
 
 def validate_with_installed_models(folder: Path, settings: Settings) -> ValidationReport:
     """Validate against the translation models (or Apertium pairs) installed on this machine."""
-    from jointcampaign.translate.engines import pair_available
+    from jointcampaign.translate.engines.routing import pair_available
 
     return validate_campaign(folder, lambda source, target: pair_available(settings, source, target))
 

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jointcampaign.translate.protect import Span
+from jointcampaign.translate.spans.protect import Span
 from jointcampaign.translate.status import StringStatus
 
 # Bump when the formula or a threshold changes: remembered verdicts made by another formula are not reused.

@@ -21,10 +21,10 @@ from jointcampaign.errors import ToolMissingError
 from jointcampaign.translate.confidence import SCORING_VERSION, Evidence, assess
 from jointcampaign.translate.languages import to_argos_code
 from jointcampaign.translate.memory import MemoryKey, Remembered, TranslationMemory
-from jointcampaign.translate.protect import MASK_CLOSE, MASK_OPEN, ProtectionRules, Span, find_spans
 from jointcampaign.translate.protocol import TranslationBatch, Translator
-from jointcampaign.translate.repair import ProtectedBatch, SpanFinding, translate_protected
 from jointcampaign.translate.review import ReviewStore
+from jointcampaign.translate.spans.protect import MASK_CLOSE, MASK_OPEN, ProtectionRules, Span, find_spans
+from jointcampaign.translate.spans.repair import ProtectedBatch, SpanFinding, translate_protected
 from jointcampaign.translate.status import REMEMBERED_REVIEW, REVIEWED, StringStatus
 
 Origin = Literal["review", "memory", "mt"]

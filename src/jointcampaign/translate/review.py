@@ -17,8 +17,8 @@ import polib
 
 from jointcampaign.errors import Problem, UserInputError
 from jointcampaign.fileio import write_bytes_atomic
-from jointcampaign.translate.protect import ProtectionRules, find_spans
-from jointcampaign.translate.verify import verify
+from jointcampaign.translate.spans.protect import ProtectionRules, find_spans
+from jointcampaign.translate.spans.verify import verify
 
 REVIEW_DIR = "review"
 _EDITOR_FIX = "open it in Poedit (or any PO editor), fix the entry and save"

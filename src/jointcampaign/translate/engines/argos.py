@@ -19,8 +19,8 @@ from typing import Any
 from jointcampaign.errors import ToolMissingError
 from jointcampaign.translate.decoding import decode_sentencepiece
 from jointcampaign.translate.languages import sentence_separator
-from jointcampaign.translate.model_shelf import ModelShelf
-from jointcampaign.translate.model_store import INSTALL_FIX, InstalledModel, missing_pair_error, plan_route
+from jointcampaign.translate.models.shelf import ModelShelf
+from jointcampaign.translate.models.store import INSTALL_FIX, InstalledModel, missing_pair_error, plan_route
 from jointcampaign.translate.protocol import TranslationBatch
 from jointcampaign.translate.sentences import split_sentences
 

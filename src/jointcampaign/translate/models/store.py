@@ -2,7 +2,7 @@
 
 Each models folder is laid out like argostranslate's packages folder: one sub-folder per
 package, each with a metadata.json. Listing reads only small files, so validation can call it
-freely. Several folders are searched (see model_shelf.py); the first that has a pair wins.
+freely. Several folders are searched (see shelf.py); the first that has a pair wins.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from typing import Any
 from jointcampaign.errors import ToolMissingError, UserInputError
 from jointcampaign.fileio import sha256_file, sha256_tree
 from jointcampaign.translate.languages import to_argos_code
-from jointcampaign.translate.model_shelf import (
+from jointcampaign.translate.models.probe import probe_package
+from jointcampaign.translate.models.shelf import (
     EXTERNAL,
     ORIGIN_RECORD,
     ModelShelf,
@@ -31,10 +32,9 @@ from jointcampaign.translate.model_shelf import (
     read_origin_record,
     write_origin_record,
 )
-from jointcampaign.translate.package_probe import probe_package
 
 PIVOT = "en"
-DEMO_PHRASES_DIR = Path(__file__).with_name("demo_phrases")
+DEMO_PHRASES_DIR = Path(__file__).parent.parent / "demo_phrases"
 INSTALL_FIX = "jointcampaign models install FILE.argosmodel"
 DEMO_FIX = "make demo-models"
 _REQUIRED_METADATA = ("from_code", "to_code", "package_version")

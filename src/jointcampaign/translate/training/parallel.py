@@ -1,6 +1,6 @@
 """Build several models at once, one single-threaded training per core.
 
-Each build is one torch thread (the fastest setting for models this small, see model_builder), so
+Each build is one torch thread (the fastest setting for models this small, see training/builder.py), so
 the way to use a second core is a second build. Workers are spawned, not forked: a parent that has
 already loaded torch or CTranslate2 holds OpenMP threads a fork would copy in a locked state.
 Progress messages travel back through a queue so the caller's status line keeps moving.
@@ -32,21 +32,23 @@ def usable_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build_all(jobs: Sequence[BuildJob], progress: Progress, workers: int | None = None) -> None:
-    """Build every job's archive; raises the first build's error after the others have finished."""
+Build = Callable[[BuildJob, Progress], object]
+
+
+def build_all(jobs: Sequence[BuildJob], build: Build, progress: Progress, workers: int | None = None) -> None:
+    """Run `build` (a module-level function, so a spawned worker can import it) for every job;
+    raises the first build's error after the others have finished."""
     workers = max(1, min(len(jobs), workers or usable_cores()))
     if workers == 1:
-        from jointcampaign.translate.model_builder import build_argos_model
-
         for job in jobs:
-            build_argos_model(job.phrases_tsv, job.source, job.target, job.out_path, progress=progress)
+            build(job, progress)
         return
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         messages: Any = manager.Queue()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_build_one, job, messages) for job in jobs]
-            pending: set[Future[None]] = set(futures)
+            futures = [pool.submit(build, job, messages.put) for job in jobs]
+            pending: set[Future[object]] = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 _drain(messages, progress)
@@ -57,12 +59,6 @@ def build_all(jobs: Sequence[BuildJob], progress: Progress, workers: int | None 
     for future in futures:
         if not future.cancelled():
             future.result()
-
-
-def _build_one(job: BuildJob, messages: Any) -> None:
-    from jointcampaign.translate.model_builder import build_argos_model
-
-    build_argos_model(job.phrases_tsv, job.source, job.target, job.out_path, progress=messages.put)
 
 
 def _drain(messages: Any, progress: Progress) -> None:

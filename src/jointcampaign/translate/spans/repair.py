@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from jointcampaign.translate.protect import (
+from jointcampaign.translate.protocol import Translator
+from jointcampaign.translate.spans.protect import (
     ProtectionRules,
     Span,
     can_mask,
@@ -30,8 +31,7 @@ from jointcampaign.translate.protect import (
     needs_translation,
     unmask,
 )
-from jointcampaign.translate.protocol import Translator
-from jointcampaign.translate.verify import Verdict, substitute, verify
+from jointcampaign.translate.spans.verify import Verdict, substitute, verify
 
 Repair = Literal["none", "substituted", "masked", "fragments"]
 _CLIP = 70

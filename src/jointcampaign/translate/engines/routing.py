@@ -38,12 +38,12 @@ class RoutingTranslator:
 
 def build_engine(settings: Settings) -> Translator:
     """The engine(s) the settings choose; Argos alone unless JOINTCAMPAIGN_ENGINE_<LANG> says otherwise."""
-    from jointcampaign.translate.argos_engine import ArgosTranslator
+    from jointcampaign.translate.engines.argos import ArgosTranslator
 
     argos = ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=settings.beam_size)
     if not any(engine == "apertium" for _, engine in settings.engines):
         return argos
-    from jointcampaign.translate.apertium_engine import ApertiumTranslator
+    from jointcampaign.translate.engines.apertium import ApertiumTranslator
 
     return RoutingTranslator(argos, {"apertium": ApertiumTranslator()}, settings)
 
@@ -51,10 +51,10 @@ def build_engine(settings: Settings) -> Translator:
 def pair_available(settings: Settings, source: str, target: str) -> bool:
     """Whether the engine chosen for `target` can translate source→target on this machine."""
     if settings.engine_for(target) == "apertium":
-        from jointcampaign.translate.apertium_engine import available
+        from jointcampaign.translate.engines.apertium import available
 
         return available(source, target)
-    from jointcampaign.translate.model_store import has_pair
+    from jointcampaign.translate.models.store import has_pair
 
     return has_pair(settings.model_shelf, source, target)
 
@@ -64,7 +64,7 @@ def engine_identity(settings: Settings, source: str, target: str) -> str:
     if settings.engine_for(target) != "apertium":
         return "argos"
     from jointcampaign.errors import ToolMissingError
-    from jointcampaign.translate.apertium_engine import ApertiumTranslator
+    from jointcampaign.translate.engines.apertium import ApertiumTranslator
 
     try:
         return ApertiumTranslator().version(source, target)
@@ -77,7 +77,7 @@ def models_used(settings: Settings, source: str, target: str) -> list[dict[str, 
     packages (origin, version, sha256); for Apertium the engine's version; none when not covered."""
     if settings.engine_for(target) == "apertium":
         return [{"pair": f"{source}→{target}", "engine": "apertium", "version": engine_identity(settings, source, target)}]
-    from jointcampaign.translate.model_store import plan_route
+    from jointcampaign.translate.models.store import plan_route
 
     return [model.record() for model in plan_route(settings.model_shelf, source, target) or []]
 
@@ -85,11 +85,11 @@ def models_used(settings: Settings, source: str, target: str) -> list[dict[str, 
 def build_fallback(settings: Settings) -> Translator | None:
     """The second engine needs_review strings are retried with (JOINTCAMPAIGN_FALLBACK_ENGINE), if any."""
     if settings.fallback_engine == "apertium":
-        from jointcampaign.translate.apertium_engine import ApertiumTranslator
+        from jointcampaign.translate.engines.apertium import ApertiumTranslator
 
         return ApertiumTranslator()
     if settings.fallback_engine == "argos":
-        from jointcampaign.translate.argos_engine import ArgosTranslator
+        from jointcampaign.translate.engines.argos import ArgosTranslator
 
         return ArgosTranslator(settings.model_shelf, threads=settings.threads, beam_size=settings.beam_size)
     return None

@@ -26,7 +26,7 @@ from jointcampaign import __version__
 from jointcampaign.errors import DownloadError, UserInputError
 from jointcampaign.fileio import sha256_file
 from jointcampaign.translate.languages import to_argos_code
-from jointcampaign.translate.model_store import InstalledModel, install_model, validate_archive
+from jointcampaign.translate.models.store import InstalledModel, install_model, validate_archive
 
 Progress = Callable[[int, int | None], None]  # bytes so far, total bytes if known
 _TIMEOUT = 60

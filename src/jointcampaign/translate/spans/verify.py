@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jointcampaign.translate.protect import ProtectionRules, Span, SpanKind, output_spans, time_forms
+from jointcampaign.translate.spans.protect import ProtectionRules, Span, SpanKind, output_spans, time_forms
 
 # Kinds whose appearance in an output without a source counterpart is itself a problem (a wrong
 # offer code, another shop's name, a changed price). Emoji are left out: an extra one harms nobody.

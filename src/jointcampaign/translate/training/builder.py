@@ -24,15 +24,15 @@ from typing import Any
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.translate.languages import language_name, to_argos_code
-from jointcampaign.translate.model_store import (
+from jointcampaign.translate.models.store import (
     DEMO_PHRASES_DIR,
     InstalledModel,
     exclusive_lock,
     install_model,
     list_models,
 )
-from jointcampaign.translate.parallel_build import BuildJob, build_all
 from jointcampaign.translate.sentences import split_sentences
+from jointcampaign.translate.training.parallel import BuildJob, build_all
 
 # Bump whenever the recipe changes what a table builds into: it keys the demo cache and model versions.
 BUILDER_VERSION = "2"
@@ -142,7 +142,7 @@ def build_argos_model_with_report(
     small gain nothing from a second thread, and OpenMP threads that spin for a busy core made
     training about eight times slower in measurements on a loaded 2-core machine.
     """
-    from jointcampaign.translate import tiny_nmt
+    from jointcampaign.translate.training import tiny_nmt
 
     started = time.monotonic()
     cpu_deadline = time.process_time() + max_seconds
@@ -207,6 +207,10 @@ def build_argos_model_with_report(
     )
 
 
+def build_job(job: BuildJob, progress: Progress) -> Path:
+    return build_argos_model(job.phrases_tsv, job.source, job.target, job.out_path, progress=progress)
+
+
 def demo_tables() -> list[Path]:
     return sorted(DEMO_PHRASES_DIR.glob("*.tsv"))
 
@@ -248,7 +252,7 @@ def ensure_demo_models(
                 else:
                     say(f"{source}→{target}: building the demo model from {table.name}")
                     jobs.append(BuildJob(table, source, target, archive))
-            build_all(jobs, say)
+            build_all(jobs, build_job, say)
         for table in wanted:
             source, target = _table_pair(table)
             note = f"demo phrase table {table.name}"
@@ -311,7 +315,7 @@ def _train_tokenizer(pairs: list[tuple[str, str]], out_file: Path) -> Any:
 def _verify(
     models_dir: Path, pairs: list[tuple[str, str]], source: str, target: str, threads: int
 ) -> list[tuple[str, str, str]]:
-    from jointcampaign.translate.argos_engine import ArgosTranslator
+    from jointcampaign.translate.engines.argos import ArgosTranslator
 
     translator = ArgosTranslator(models_dir, threads=threads, beam_size=1)
     produced = translator.translate_batch([source_text for source_text, _ in pairs], source, target).texts
