@@ -22,8 +22,8 @@ from pathlib import Path
 
 from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.render.cut import CutRequest, render_cut
-from jointcampaign.render.fonts import font_for_text
-from jointcampaign.render.layout import cut_layout
+from jointcampaign.render.frame.layout import cut_layout
+from jointcampaign.render.text.fonts import font_for_text
 
 LINES = ["Good morning from Maple Street!", "Fresh coffee at Corner Café.", "Show your receipt and save 10%."]
 PRESET, CRF = "veryfast", 21

@@ -39,13 +39,13 @@ from types import TracebackType
 from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.media.probe import probe
 from jointcampaign.render.cut import CutRequest, EndCard, render_cut, render_cuts
-from jointcampaign.render.decode import decoder_graph
-from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer, ffmpeg_exe
-from jointcampaign.render.fonts import font_for_text
-from jointcampaign.render.layout import cut_layout
-from jointcampaign.render.memory_budget import encoder_threads
-from jointcampaign.render.reframe import reframe
-from jointcampaign.render.yuv import matrix_name
+from jointcampaign.render.frame.layout import cut_layout
+from jointcampaign.render.text.fonts import font_for_text
+from jointcampaign.render.video.decode import decoder_graph
+from jointcampaign.render.video.encode import AudioPlan, EncodeSettings, H264Writer, ffmpeg_exe
+from jointcampaign.render.video.memory_budget import encoder_threads
+from jointcampaign.render.video.reframe import reframe
+from jointcampaign.render.video.yuv import matrix_name
 
 LINES = [
     "Good morning from Maple Street!",

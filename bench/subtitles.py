@@ -24,10 +24,10 @@ import pysrt
 from jointcampaign.demo.sample_subtitles import write_sample_srt
 from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
 from jointcampaign.settings import Settings
-from jointcampaign.subtitles.boundaries import boundaries
-from jointcampaign.subtitles.readability import check_cues, summarize
-from jointcampaign.subtitles.reader import read_subtitles
-from jointcampaign.subtitles.textmetrics import reading_length
+from jointcampaign.subtitles.fit.boundaries import boundaries
+from jointcampaign.subtitles.qc.readability import check_cues, summarize
+from jointcampaign.subtitles.qc.textmetrics import reading_length
+from jointcampaign.subtitles.read.reader import read_subtitles
 from jointcampaign.translate.engines.argos import ArgosTranslator
 from jointcampaign.translate.protocol import Translator
 

@@ -8,7 +8,7 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from jointcampaign.subtitles.reader import read_subtitles
+from jointcampaign.subtitles.read.reader import read_subtitles
 from tests.conftest import DEMO_CAMPAIGN
 from tests.helpers.cli import run_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jointcampaign.subtitles.reader import read_subtitles
+from jointcampaign.subtitles.read.reader import read_subtitles
 from jointcampaign.translate.spans.protect import ProtectionRules, find_spans
 from jointcampaign.translate.spans.verify import verify
 from tests.helpers.cli import run_cli

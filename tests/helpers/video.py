@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jointcampaign.media import probe
-from jointcampaign.render.layout import Box
+from jointcampaign.render.frame.layout import Box
 
 PHRASES = Path(__file__).resolve().parents[2] / "src/jointcampaign/translate/demo_phrases"
 

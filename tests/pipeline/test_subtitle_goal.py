@@ -11,8 +11,8 @@ import pytest
 
 from jointcampaign.demo.sample_subtitles import write_sample_srt
 from jointcampaign.pipeline.subtitle_stage import translate_subtitle_file
-from jointcampaign.subtitles.check import check_subtitle_file
-from jointcampaign.subtitles.readability import rules_for
+from jointcampaign.subtitles.qc.check import check_subtitle_file
+from jointcampaign.subtitles.qc.readability import rules_for
 from jointcampaign.translate.engines.argos import ArgosTranslator
 from tests.conftest import DEMO_CAMPAIGN
 

@@ -168,7 +168,7 @@ def test_text_no_font_can_draw_is_caught_at_validate_time(campaign_copy: Path) -
 
 
 def test_every_demo_script_has_a_font(campaign_copy: Path) -> None:
-    from jointcampaign.render.script_samples import SCRIPT_SAMPLES, sample_for
+    from jointcampaign.render.text.script_samples import SCRIPT_SAMPLES, sample_for
 
     assert {sample_for(lang) for lang in ("es", "vi", "ar", "hi", "zh-Hans")} <= set(SCRIPT_SAMPLES.values())
     assert validate(campaign_copy).ok
@@ -211,7 +211,7 @@ def test_campaign_reading_rules_name_target_languages(campaign_copy: Path) -> No
 
 def test_campaign_reading_rules_reach_the_rules_of_each_language() -> None:
     from jointcampaign.campaign.models import SubtitleSettings
-    from jointcampaign.subtitles.readability import rules_for
+    from jointcampaign.subtitles.qc.readability import rules_for
 
     settings = SubtitleSettings.model_validate({"rules": {"all": {"max_cps": 15}, "zh": {"max_cps": 7}}})
     assert rules_for("es", overrides=settings.overrides_for("es")).max_cps == 15

@@ -15,10 +15,10 @@ from jointcampaign.pipeline.plan import plan_run
 from jointcampaign.pipeline.results import CutOutcome, RunOutcome
 from jointcampaign.pipeline.validate import validate_campaign
 from jointcampaign.pipeline.zone_frames import source_zone_frames
+from jointcampaign.render.frame.layout import cut_layout, frame_size, parse_aspect
+from jointcampaign.render.frame.safe_zones import platform_safe_box
+from jointcampaign.render.frame.zone_preview import draw_zone_mask, platform_colour
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import cut_layout, frame_size, parse_aspect
-from jointcampaign.render.safe_zones import platform_safe_box
-from jointcampaign.render.zone_preview import draw_zone_mask, platform_colour
 
 GREEN = (40, 110, 60)
 

@@ -14,9 +14,9 @@ from jointcampaign.errors import StageFailedError, ToolMissingError
 from jointcampaign.media import probe
 from jointcampaign.pipeline.documents.links import tracked_link
 from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cut, render_cuts
-from jointcampaign.render.endcard import end_card_image
-from jointcampaign.render.fonts import font_for_text
-from jointcampaign.render.layout import Box, cut_layout
+from jointcampaign.render.frame.endcard import end_card_image
+from jointcampaign.render.frame.layout import Box, cut_layout
+from jointcampaign.render.text.fonts import font_for_text
 from tests.helpers.video import decode_qr, demo_translation, frame_at, region_difference
 
 pytestmark = pytest.mark.slow

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jointcampaign.render.direction import is_right_to_left
-from jointcampaign.render.layout import cut_layout
+from jointcampaign.render.frame.layout import cut_layout
+from jointcampaign.render.text.direction import is_right_to_left
 
 
 @pytest.mark.parametrize("tag", ["ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug", "pa-Arab", "az-Arab"])

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from jointcampaign.demo.media import make_logo
-from jointcampaign.render.endcard import end_card_image
-from jointcampaign.render.layout import cut_layout
-from jointcampaign.render.qr import QUIET_MODULES, qr_image, qr_modules
+from jointcampaign.render.frame.endcard import end_card_image
+from jointcampaign.render.frame.layout import cut_layout
+from jointcampaign.render.frame.qr import QUIET_MODULES, qr_image, qr_modules
 from jointcampaign.render.request import EndCard
 from tests.helpers.video import decode_qr
 

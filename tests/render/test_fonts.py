@@ -7,16 +7,16 @@ import pytest
 from PIL import ImageFont
 
 from jointcampaign.errors import ToolMissingError
-from jointcampaign.render.cmap import covered_codepoints
-from jointcampaign.render.fonts import (
+from jointcampaign.render.text.cmap import covered_codepoints
+from jointcampaign.render.text.fonts import (
     FontChoice,
     font_for_script,
     font_for_text,
     missing_glyphs,
     undrawable_chars,
 )
-from jointcampaign.render.runs import text_runs
-from jointcampaign.render.scripts import scripts_in
+from jointcampaign.render.text.runs import text_runs
+from jointcampaign.render.text.scripts import scripts_in
 
 SAMPLES = {
     "es": ("¡Buenos días! Enseña tu recibo y ahorra un 10%.", "NotoSans-"),

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jointcampaign.render.fonts import font_for_text
-from jointcampaign.render.glyph_check import undrawable_report
+from jointcampaign.render.text.fonts import font_for_text
+from jointcampaign.render.text.glyph_check import undrawable_report
 
 
 def test_every_demo_language_is_drawable() -> None:

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.render.layout import (
+from jointcampaign.render.frame.layout import (
     Box,
     cut_layout,
     frame_size,

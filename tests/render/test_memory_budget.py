@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from jointcampaign.render.layout import frame_size
-from jointcampaign.render.memory_budget import DEFAULT_BUDGET_MIB, encoder_threads, pass_mib, plan_passes
+from jointcampaign.render.frame.layout import frame_size
+from jointcampaign.render.video.memory_budget import (
+    DEFAULT_BUDGET_MIB,
+    encoder_threads,
+    pass_mib,
+    plan_passes,
+)
 
 ALL_ASPECTS = [frame_size(aspect, 1080) for aspect in ("16:9", "9:16", "1:1", "4:5")]
 

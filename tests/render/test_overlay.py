@@ -6,8 +6,8 @@ import pytest
 
 from jointcampaign.demo.media import make_logo
 from jointcampaign.errors import UserInputError
-from jointcampaign.render.layout import Box
-from jointcampaign.render.overlay import logo_image
+from jointcampaign.render.frame.layout import Box
+from jointcampaign.render.frame.overlay import logo_image
 
 
 def test_logo_fits_its_box_on_a_light_plate(tmp_path: Path) -> None:

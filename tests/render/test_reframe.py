@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from jointcampaign.render.layout import Box, frame_size
-from jointcampaign.render.reframe import filter_chain, reframe
+from jointcampaign.render.frame.layout import Box, frame_size
 from jointcampaign.render.request import Focus
+from jointcampaign.render.video.reframe import filter_chain, reframe
 
 ASPECTS = ["16:9", "9:16", "1:1", "4:5"]
 

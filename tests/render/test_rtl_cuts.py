@@ -11,7 +11,7 @@ from PIL import Image
 
 from jointcampaign.demo.media import make_demo_video
 from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cuts
-from jointcampaign.render.layout import Box, cut_layout
+from jointcampaign.render.frame.layout import Box, cut_layout
 from tests.helpers.video import decode_qr, frame_at
 
 pytestmark = pytest.mark.slow

@@ -16,9 +16,9 @@ from PIL import Image
 
 from jointcampaign.campaign.models import ASPECTS, PLATFORMS
 from jointcampaign.render.cut import CutRequest, CutResult, EndCard, render_cuts
+from jointcampaign.render.frame.layout import parse_aspect
+from jointcampaign.render.frame.safe_zones import platform_safe_box
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import parse_aspect
-from jointcampaign.render.safe_zones import platform_safe_box
 from tests.helpers.video import decode_qr, ffmpeg, frame_at
 
 pytestmark = pytest.mark.slow

@@ -8,9 +8,14 @@ import pytest
 
 from jointcampaign.campaign.models import ASPECTS, PLATFORMS
 from jointcampaign.pipeline.validate import validate_campaign
+from jointcampaign.render.frame.layout import cut_layout, frame_size, parse_aspect
+from jointcampaign.render.frame.safe_zones import (
+    frame_insets,
+    known_platforms,
+    platform_safe_box,
+    platform_zones,
+)
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import cut_layout, frame_size, parse_aspect
-from jointcampaign.render.safe_zones import frame_insets, known_platforms, platform_safe_box, platform_zones
 
 
 def test_the_data_file_holds_exactly_the_platforms_the_spec_accepts_each_with_a_source() -> None:

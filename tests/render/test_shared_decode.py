@@ -11,10 +11,10 @@ import pytest
 from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.media import probe
 from jointcampaign.render.cut import CutRequest, EndCard, PartialRenderError, render_cuts
-from jointcampaign.render.decode import SourceDecoder
-from jointcampaign.render.layout import Box, cut_layout
-from jointcampaign.render.reframe import reframe
-from jointcampaign.render.yuv import frame_bytes
+from jointcampaign.render.frame.layout import Box, cut_layout
+from jointcampaign.render.video.decode import SourceDecoder
+from jointcampaign.render.video.reframe import reframe
+from jointcampaign.render.video.yuv import frame_bytes
 from tests.helpers.video import frame_at, region_difference
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from jointcampaign.demo.media import make_demo_video, make_logo
 from jointcampaign.errors import UserInputError
 from jointcampaign.media import probe
 from jointcampaign.render.cut import CutRequest, EndCard, Focus, render_cut, render_cuts
-from jointcampaign.render.layout import Box
+from jointcampaign.render.frame.layout import Box
 from tests.helpers.video import frame_at, portrait, region_difference, with_frame_rate, without_audio
 
 pytestmark = pytest.mark.slow

@@ -9,9 +9,9 @@ import pytest
 
 from jointcampaign.errors import StageFailedError
 from jointcampaign.render.checks import check_inside_safe_zones
+from jointcampaign.render.frame.layout import cut_layout
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import cut_layout
-from jointcampaign.render.text_image import SubtitleStyle, fit_subtitle, text_mask
+from jointcampaign.render.text.text_image import SubtitleStyle, fit_subtitle, text_mask
 
 WIDTH = 300
 STYLE = SubtitleStyle(font_px=36, max_width=WIDTH, box_opacity=1.0, text_colour="#FFFFFF")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.render.colour import NEAR_BLACK, WHITE, parse_hex_colour, readable_text_colour
-from jointcampaign.render.text_image import SubtitleStyle, render_subtitle, text_mask
+from jointcampaign.render.text.colour import NEAR_BLACK, WHITE, parse_hex_colour, readable_text_colour
+from jointcampaign.render.text.text_image import SubtitleStyle, render_subtitle, text_mask
 
 STYLE = SubtitleStyle(
     font_px=40, max_width=1200, box_colour="#000000", box_opacity=1.0, text_colour="#FFFFFF"

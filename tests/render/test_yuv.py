@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jointcampaign.render.yuv import YuvFrame, YuvOverlay, frame_bytes, rgb_to_yuv420, yuv420_to_rgb
+from jointcampaign.render.video.yuv import YuvFrame, YuvOverlay, frame_bytes, rgb_to_yuv420, yuv420_to_rgb
 
 
 def _frame_of(rgb: np.ndarray) -> tuple[bytearray, YuvFrame]:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from jointcampaign.subtitles import AssStyle, Cue, read_subtitles, read_subtitles_bytes, to_ass, write_ass
-from jointcampaign.subtitles.ass_writer import ass_colour
+from jointcampaign.subtitles.write.ass_writer import ass_colour
 from tests.subtitles.test_writer import _COMMON, _edges_trimmed, cue_lists, pysubs2_misreads
 
 # Braces, backslashes and the letters of \N, \n and \h: what ASS would otherwise interpret.

@@ -16,7 +16,7 @@ import pytest
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.subtitles import SubtitleDocument, read_subtitles
-from jointcampaign.subtitles.text_encoding import decode_subtitle_bytes
+from jointcampaign.subtitles.read.text_encoding import decode_subtitle_bytes
 from tests.conftest import CORPUS
 
 # Skipped in a lone clone, required in CI (JOINTCAMPAIGN_REQUIRE_CORPUS=1): see tests/conftest.py.

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jointcampaign.subtitles.boundaries import boundaries
-from jointcampaign.subtitles.linebreak import break_lines, candidate_breaks
-from jointcampaign.subtitles.retime import split_into_pieces
-from jointcampaign.subtitles.textmetrics import reading_length
+from jointcampaign.subtitles.fit.boundaries import boundaries
+from jointcampaign.subtitles.fit.linebreak import break_lines, candidate_breaks
+from jointcampaign.subtitles.fit.retime import split_into_pieces
+from jointcampaign.subtitles.qc.textmetrics import reading_length
 
 WORDS = st.sampled_from(
     ["a", "to", "café", "coffee", "flowers", "spring", "morning", "bouquet,", "only.", "neighbours"]
@@ -153,7 +153,7 @@ def test_arabic_keeps_logical_order() -> None:
 
 
 def test_icu_positions_are_python_string_indices() -> None:
-    from jointcampaign.subtitles.boundaries import boundaries
+    from jointcampaign.subtitles.fit.boundaries import boundaries
 
     # 😀|ร้าน|กาแฟ|😀|ดอกไม้ and 𠀀|咖啡|馆|和|花店: the emoji and the Extension B ideograph are one
     # character each here, two UTF-16 units each in ICU.

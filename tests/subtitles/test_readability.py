@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from jointcampaign.subtitles import Cue
-from jointcampaign.subtitles.check import check_subtitle_file
-from jointcampaign.subtitles.localize import localize_cues
-from jointcampaign.subtitles.readability import check_cues, rules_for, summarize
-from jointcampaign.subtitles.textmetrics import reading_length
+from jointcampaign.subtitles.fit.localize import localize_cues
+from jointcampaign.subtitles.qc.check import check_subtitle_file
+from jointcampaign.subtitles.qc.readability import check_cues, rules_for, summarize
+from jointcampaign.subtitles.qc.textmetrics import reading_length
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from jointcampaign.errors import UserInputError
 from jointcampaign.subtitles import read_subtitles, read_subtitles_bytes
-from jointcampaign.subtitles.text_encoding import decode_subtitle_bytes
+from jointcampaign.subtitles.read.text_encoding import decode_subtitle_bytes
 
 SOURCE = Path("campaign/video/intro.srt")
 

@@ -11,11 +11,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jointcampaign.subtitles import Cue
-from jointcampaign.subtitles.localize import localize_cues
-from jointcampaign.subtitles.readability import rules_for
-from jointcampaign.subtitles.retime import allocate_times, split_into_pieces
-from jointcampaign.subtitles.sentences import group_sentences
-from jointcampaign.subtitles.textmetrics import is_unspaced
+from jointcampaign.subtitles.fit.localize import localize_cues
+from jointcampaign.subtitles.fit.retime import allocate_times, split_into_pieces
+from jointcampaign.subtitles.fit.sentences import group_sentences
+from jointcampaign.subtitles.qc.readability import rules_for
+from jointcampaign.subtitles.qc.textmetrics import is_unspaced
 
 
 def ms(seconds: float) -> int:

@@ -23,9 +23,9 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from jointcampaign.fileio import atomic_path
-from jointcampaign.render.colour import RGB, parse_hex_colour
-from jointcampaign.render.encode import EncodeSettings, H264Writer
-from jointcampaign.render.fonts import font_for_text
+from jointcampaign.render.text.colour import RGB, parse_hex_colour
+from jointcampaign.render.text.fonts import font_for_text
+from jointcampaign.render.video.encode import EncodeSettings, H264Writer
 
 DEMO_VIDEO = Path("campaigns/demo-cafe-florist/video/main.mp4")
 DEMO_LOGOS: dict[str, tuple[str, str]] = {

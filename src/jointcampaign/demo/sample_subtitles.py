@@ -11,7 +11,7 @@ import random
 from pathlib import Path
 
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.writer import write_srt
+from jointcampaign.subtitles.write.writer import write_srt
 from jointcampaign.translate.training.builder import demo_tables, load_phrase_table
 
 SOURCE_CPS = 12.0

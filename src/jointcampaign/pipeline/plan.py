@@ -248,7 +248,7 @@ def render_language_cuts(
         PartialRenderError,
         render_cuts,
     )
-    from jointcampaign.subtitles.reader import read_subtitles
+    from jointcampaign.subtitles.read.reader import read_subtitles
 
     video = next(v for v in plan.videos() if v.id == subtitles.deliverable)
     assert video.source is not None

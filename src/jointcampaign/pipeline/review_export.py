@@ -97,7 +97,7 @@ def _copy_segments(loaded: LoadedCampaign, piece: str, source: str, language: st
 
 def _subtitle_segments(loaded: LoadedCampaign, video: str, source: str, language: str) -> list[Segment]:
     from jointcampaign.pipeline.subtitle_stage import localize_with
-    from jointcampaign.subtitles.reader import read_subtitles
+    from jointcampaign.subtitles.read.reader import read_subtitles
 
     recorder = _Recorder()
     cues = read_subtitles(loaded.folder / source).cues

@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
+from jointcampaign.subtitles.fit.localize import LocalizedSubtitles, localize_cues
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.readability import rules_for
-from jointcampaign.subtitles.reader import read_subtitles
-from jointcampaign.subtitles.writer import write_srt, write_vtt
+from jointcampaign.subtitles.qc.readability import rules_for
+from jointcampaign.subtitles.read.reader import read_subtitles
+from jointcampaign.subtitles.write.writer import write_srt, write_vtt
 from jointcampaign.translate.protocol import Translator
 from jointcampaign.translate.status import UNCHECKED, TranslatedString
 

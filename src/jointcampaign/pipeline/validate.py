@@ -142,8 +142,8 @@ def _language_problems(loaded: LoadedCampaign, has_model: PairCheck) -> Iterator
 
 def _glyph_problems(loaded: LoadedCampaign) -> list[Problem]:
     """Every language's script, and the source and glossary texts, must be drawable: no tofu in videos."""
-    from jointcampaign.render.glyph_check import undrawable_report
-    from jointcampaign.render.script_samples import sample_for
+    from jointcampaign.render.text.glyph_check import undrawable_report
+    from jointcampaign.render.text.script_samples import sample_for
 
     campaign = loaded.campaign
     texts: dict[str, list[str]] = {}
@@ -225,7 +225,7 @@ def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
                     Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
                 ]
         elif suffix in SUBTITLE_SUFFIXES:
-            from jointcampaign.subtitles.reader import read_subtitles
+            from jointcampaign.subtitles.read.reader import read_subtitles
 
             document = read_subtitles(path)
             if not any(cue.text.strip() for cue in document.cues):  # nothing to translate or burn in

@@ -20,13 +20,13 @@ from jointcampaign.campaign.load import LoadedCampaign
 from jointcampaign.errors import UserInputError
 from jointcampaign.pipeline.output_paths import aspect_slug
 from jointcampaign.pipeline.results import CutOutcome
-from jointcampaign.render.direction import is_right_to_left
-from jointcampaign.render.encode import ffmpeg_exe
+from jointcampaign.render.frame.layout import cut_layout, frame_size
+from jointcampaign.render.frame.zone_preview import draw_zone_mask, save_png
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import cut_layout, frame_size
-from jointcampaign.render.reframe import filter_chain, reframe
 from jointcampaign.render.request import Focus
-from jointcampaign.render.zone_preview import draw_zone_mask, save_png
+from jointcampaign.render.text.direction import is_right_to_left
+from jointcampaign.render.video.encode import ffmpeg_exe
+from jointcampaign.render.video.reframe import filter_chain, reframe
 
 ZONE_DIR = "qc"  # inside a partner's payload, beside qc.html
 _NEUTRAL = (96, 96, 96)  # the frame when there is no video to take one from yet

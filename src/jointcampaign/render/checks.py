@@ -8,8 +8,8 @@ from pathlib import Path
 
 from jointcampaign.errors import RepeatableStageError, StageFailedError, UserInputError
 from jointcampaign.media.probe import MediaInfo
+from jointcampaign.render.frame.safe_zones import platform_safe_box
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.safe_zones import platform_safe_box
 
 _REEXPORT = (
     "re-export the video as MP4 (H.264 video, AAC audio), check that it plays to the end, and run again"

@@ -23,18 +23,18 @@ from PIL import Image
 
 from jointcampaign.fileio import scratch_beside
 from jointcampaign.media.probe import MediaInfo, probe
-from jointcampaign.render.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
 from jointcampaign.render.checks import check_cut, check_decoded_frames, check_inside_safe_zones
-from jointcampaign.render.decode import SourceDecoder
-from jointcampaign.render.draft import DRAFT_MARK, draft_overlay, mark_still
-from jointcampaign.render.encode import AudioPlan, EncodeSettings, H264Writer
-from jointcampaign.render.endcard import end_card_image
+from jointcampaign.render.frame.burn import SubtitleTrack, logo_overlays, poster_frame_index, subtitle_track
+from jointcampaign.render.frame.draft import DRAFT_MARK, draft_overlay, mark_still
+from jointcampaign.render.frame.endcard import end_card_image
+from jointcampaign.render.frame.layout import CutLayout, cut_layout
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import CutLayout, cut_layout
-from jointcampaign.render.memory_budget import DEFAULT_BUDGET_MIB, encoder_threads, plan_passes
-from jointcampaign.render.reframe import Reframe, reframe
 from jointcampaign.render.request import CutRequest, CutResult, EndCard, Focus, as_cue
-from jointcampaign.render.yuv import (
+from jointcampaign.render.video.decode import SourceDecoder
+from jointcampaign.render.video.encode import AudioPlan, EncodeSettings, H264Writer
+from jointcampaign.render.video.memory_budget import DEFAULT_BUDGET_MIB, encoder_threads, plan_passes
+from jointcampaign.render.video.reframe import Reframe, reframe
+from jointcampaign.render.video.yuv import (
     YuvFrame,
     YuvOverlay,
     frame_bytes,

@@ -5,12 +5,11 @@ Reading never lets a raw exception escape for a bad file: everything unreadable 
 :class:`~jointcampaign.errors.UserInputError` naming the file, the line and the fix.
 """
 
-from jointcampaign.subtitles.ass_writer import AssStyle, to_ass, write_ass
-from jointcampaign.subtitles.check import SubtitleCheck, check_subtitle_file
-from jointcampaign.subtitles.linebreak import break_lines
-from jointcampaign.subtitles.localize import LocalizedSubtitles, localize_cues
+from jointcampaign.subtitles.fit.linebreak import break_lines
+from jointcampaign.subtitles.fit.localize import LocalizedSubtitles, localize_cues
 from jointcampaign.subtitles.model import Cue, SubtitleDocument
-from jointcampaign.subtitles.readability import (
+from jointcampaign.subtitles.qc.check import SubtitleCheck, check_subtitle_file
+from jointcampaign.subtitles.qc.readability import (
     CueIssue,
     ReadabilitySummary,
     Rules,
@@ -18,8 +17,9 @@ from jointcampaign.subtitles.readability import (
     rules_for,
     summarize,
 )
-from jointcampaign.subtitles.reader import read_subtitles, read_subtitles_bytes
-from jointcampaign.subtitles.writer import to_srt, to_vtt, write_srt, write_subtitles, write_vtt
+from jointcampaign.subtitles.read.reader import read_subtitles, read_subtitles_bytes
+from jointcampaign.subtitles.write.ass_writer import AssStyle, to_ass, write_ass
+from jointcampaign.subtitles.write.writer import to_srt, to_vtt, write_srt, write_subtitles, write_vtt
 
 __all__ = [
     "AssStyle",

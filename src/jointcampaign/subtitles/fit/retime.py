@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from jointcampaign.subtitles.linebreak import candidate_breaks, protected_spans
-from jointcampaign.subtitles.textmetrics import reading_length
+from jointcampaign.subtitles.fit.linebreak import candidate_breaks, protected_spans
+from jointcampaign.subtitles.qc.textmetrics import reading_length
 
 _CLAUSE_END = frozenset(",;:、，；：—–")
 _SENTENCE_END = frozenset(".!?…。！？।؟")

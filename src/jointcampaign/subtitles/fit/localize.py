@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from jointcampaign.subtitles.linebreak import break_lines
+from jointcampaign.subtitles.fit.linebreak import break_lines
+from jointcampaign.subtitles.fit.retime import allocate_times, max_pieces, pieces_needed, split_into_pieces
+from jointcampaign.subtitles.fit.sentences import SentenceGroup, group_sentences, to_ms
+from jointcampaign.subtitles.fit.window import Neighbours, TimeWindow, time_needed_ms, widen
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.readability import (
+from jointcampaign.subtitles.qc.readability import (
     CueIssue,
     ReadabilitySummary,
     Rules,
@@ -21,10 +24,7 @@ from jointcampaign.subtitles.readability import (
     rules_for,
     summarize,
 )
-from jointcampaign.subtitles.retime import allocate_times, max_pieces, pieces_needed, split_into_pieces
-from jointcampaign.subtitles.sentences import SentenceGroup, group_sentences, to_ms
-from jointcampaign.subtitles.textmetrics import reading_length
-from jointcampaign.subtitles.window import Neighbours, TimeWindow, time_needed_ms, widen
+from jointcampaign.subtitles.qc.textmetrics import reading_length
 
 # Translates a batch of texts, one output per input in the same order. With the project's
 # Translator: `lambda texts: translator.translate_batch(texts, "en", "es").texts`.

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from jointcampaign.render.frame.layout import CutLayout
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import CutLayout
-from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
-from jointcampaign.render.yuv import YuvFrame, YuvOverlay
+from jointcampaign.render.text.text_image import SubtitleStyle, render_subtitle
+from jointcampaign.render.video.yuv import YuvFrame, YuvOverlay
 
 DRAFT_MARK = "DRAFT – translation not reviewed"
 DRAFT_COLOUR = "#C8102E"  # signal red, white text: reads over any footage

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jointcampaign.subtitles.cueblocks import Block, is_number, read_timing, split_blocks
 from jointcampaign.subtitles.findings import Findings
-from jointcampaign.subtitles.markup import srt_plain_text
+from jointcampaign.subtitles.read.cueblocks import Block, is_number, read_timing, split_blocks
+from jointcampaign.subtitles.read.markup import srt_plain_text
 from jointcampaign.subtitles.repair import RawCue
 
 _FIX_TIMING = (

@@ -18,8 +18,8 @@ from typing import Literal
 from PIL import ImageFont, features
 
 from jointcampaign.errors import ToolMissingError
-from jointcampaign.render.cmap import FontFileError, covered_codepoints, face_count
-from jointcampaign.render.scripts import SCRIPTS, needs_no_glyph, script_of, scripts_in
+from jointcampaign.render.text.cmap import FontFileError, covered_codepoints, face_count
+from jointcampaign.render.text.scripts import SCRIPTS, needs_no_glyph, script_of, scripts_in
 
 Weight = Literal["regular", "bold"]
 

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.textmetrics import primary_subtag, reading_length
+from jointcampaign.subtitles.qc.textmetrics import primary_subtag, reading_length
 
 _KEYS = {
     "max_lines": "max_lines",

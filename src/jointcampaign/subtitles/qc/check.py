@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.subtitles.model import SubtitleDocument
-from jointcampaign.subtitles.readability import (
+from jointcampaign.subtitles.qc.readability import (
     CueIssue,
     ReadabilitySummary,
     check_cues,
     rules_for,
     summarize,
 )
-from jointcampaign.subtitles.reader import read_subtitles
-from jointcampaign.subtitles.timecode import format_srt_time
+from jointcampaign.subtitles.read.reader import read_subtitles
+from jointcampaign.subtitles.read.timecode import format_srt_time
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from jointcampaign.errors import UserInputError
 from jointcampaign.fileio import write_bytes_atomic
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.timecode import format_srt_time, format_vtt_time
+from jointcampaign.subtitles.read.timecode import format_srt_time, format_vtt_time
 
 _LINE_EDGE_SPACE = " \t"
 
@@ -84,7 +84,7 @@ def write_subtitles(cues: Iterable[Cue], path: Path, crlf: bool = False, lang: s
     if suffix == ".vtt":
         write_vtt(cues, path)
     elif suffix == ".ass":
-        from jointcampaign.subtitles.ass_writer import AssStyle, write_ass
+        from jointcampaign.subtitles.write.ass_writer import AssStyle, write_ass
 
         write_ass(cues, path, AssStyle.for_language(lang) if lang else None)
     else:

@@ -21,9 +21,9 @@ from typing import IO
 
 from jointcampaign.errors import StageFailedError
 from jointcampaign.media.probe import MediaInfo
-from jointcampaign.render.encode import ffmpeg_exe, frame_friendly_env, widen_pipe
-from jointcampaign.render.reframe import Reframe, filter_chain
-from jointcampaign.render.yuv import frame_bytes
+from jointcampaign.render.video.encode import ffmpeg_exe, frame_friendly_env, widen_pipe
+from jointcampaign.render.video.reframe import Reframe, filter_chain
+from jointcampaign.render.video.yuv import frame_bytes
 
 _STDERR_TAIL = 1500
 

@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jointcampaign.subtitles.boundaries import boundaries
-from jointcampaign.subtitles.textmetrics import is_unspaced, join_lines, primary_subtag, reading_length
+from jointcampaign.subtitles.fit.boundaries import boundaries
+from jointcampaign.subtitles.qc.textmetrics import is_unspaced, join_lines, primary_subtag, reading_length
 
 _UNIT = (
     r"%|‰|€|\$|£|¥|₹|km/h|km|kg|cm|mm|ml|cl|mg|min|h|g|l|m|s|°C|°F|°|am|pm|a\.m\.|p\.m\."

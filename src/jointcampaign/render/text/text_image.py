@@ -19,10 +19,10 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from jointcampaign.errors import ToolMissingError
-from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
-from jointcampaign.render.fonts import SHAPING_PACKAGE, Weight, shaping_available
-from jointcampaign.render.runs import TextRun, text_runs
-from jointcampaign.render.scripts import needs_shaping, script_of
+from jointcampaign.render.text.colour import RGB, parse_hex_colour, readable_text_colour
+from jointcampaign.render.text.fonts import SHAPING_PACKAGE, Weight, shaping_available
+from jointcampaign.render.text.runs import TextRun, text_runs
+from jointcampaign.render.text.scripts import needs_shaping, script_of
 
 MIN_FONT_SCALE = 0.7
 LINE_ASCENT = 0.95

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from jointcampaign.subtitles.findings import Findings
-from jointcampaign.subtitles.markup import decode_entities
+from jointcampaign.subtitles.read.markup import decode_entities
+from jointcampaign.subtitles.read.timecode import TimestampError, parse_timestamp
 from jointcampaign.subtitles.repair import RawCue
-from jointcampaign.subtitles.timecode import TimestampError, parse_timestamp
 
 _SECTION = re.compile(r"^\[([A-Za-z][A-Za-z0-9 +]*)\]\s*$")
 _EVENT = re.compile(r"^(Dialogue|Comment|Picture|Sound|Movie|Command|Format)\s*:\s*(.*)$", re.IGNORECASE)

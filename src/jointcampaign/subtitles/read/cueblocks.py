@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from jointcampaign.subtitles.findings import Findings
-from jointcampaign.subtitles.timecode import TIMING_LINE, TimestampError, parse_timestamp
+from jointcampaign.subtitles.read.timecode import TIMING_LINE, TimestampError, parse_timestamp
 
 ARROW = "-->"
 _NUMBER = re.compile(r"\d+")

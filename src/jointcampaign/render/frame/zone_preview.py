@@ -14,9 +14,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from jointcampaign.fileio import atomic_path
+from jointcampaign.render.frame.layout import parse_aspect
+from jointcampaign.render.frame.safe_zones import known_platforms, platform_safe_box
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import parse_aspect
-from jointcampaign.render.safe_zones import known_platforms, platform_safe_box
 
 # Distinct, colour-blind-friendly hues (Okabe–Ito), one per platform in the data file's order.
 _PALETTE = ((230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (204, 121, 167), (213, 94, 0))

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jointcampaign.subtitles.readability import Rules
+from jointcampaign.subtitles.qc.readability import Rules
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.textmetrics import join_lines
+from jointcampaign.subtitles.qc.textmetrics import join_lines
 
 _SENTENCE_END = re.compile(r"[.!?…。！？｡।॥؟۔]+[\"'”’»)\]」』）]*$")
 _DIALOGUE_LINE = re.compile(r"^\s*[-–—]\s*\S")

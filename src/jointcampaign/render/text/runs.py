@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.errors import ToolMissingError
-from jointcampaign.render.direction import is_right_to_left
-from jointcampaign.render.fonts import (
+from jointcampaign.render.text.direction import is_right_to_left
+from jointcampaign.render.text.fonts import (
     FontChoice,
     Weight,
     describe_chars,
@@ -26,7 +26,7 @@ from jointcampaign.render.fonts import (
     missing_glyphs,
     package_for,
 )
-from jointcampaign.render.scripts import COMMON, INHERITED, SCRIPTS, is_rtl, needs_no_glyph, script_of
+from jointcampaign.render.text.scripts import COMMON, INHERITED, SCRIPTS, is_rtl, needs_no_glyph, script_of
 
 NUMBER = "Number"  # digits with their signs and separators ("10%", "3.50"): one left-to-right unit
 _NUMBER_CLASSES = {"EN", "AN", "ET"}

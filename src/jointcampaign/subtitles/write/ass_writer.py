@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jointcampaign.fileio import write_bytes_atomic
 from jointcampaign.subtitles.model import Cue
-from jointcampaign.subtitles.textmetrics import primary_subtag
+from jointcampaign.subtitles.qc.textmetrics import primary_subtag
 
 WORD_JOINER = "\u2060"
 _ESCAPABLE_AFTER_BACKSLASH = re.compile(r"\\(?=[Nnh{}])")

@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.subtitles.ass_parser import parse_ass
 from jointcampaign.subtitles.findings import Findings
 from jointcampaign.subtitles.model import SubtitleDocument
+from jointcampaign.subtitles.read.ass_parser import parse_ass
+from jointcampaign.subtitles.read.sniff import ASS, SRT, SSA, VTT, Format, sniff_format
+from jointcampaign.subtitles.read.srt_parser import parse_srt
+from jointcampaign.subtitles.read.text_encoding import decode_subtitle_bytes
+from jointcampaign.subtitles.read.vtt_parser import parse_vtt
 from jointcampaign.subtitles.repair import finish_cues
-from jointcampaign.subtitles.sniff import ASS, SRT, SSA, VTT, Format, sniff_format
-from jointcampaign.subtitles.srt_parser import parse_srt
-from jointcampaign.subtitles.text_encoding import decode_subtitle_bytes
-from jointcampaign.subtitles.vtt_parser import parse_vtt
 
 MAX_BYTES = 50 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 _EXPORT_FIX = "export the subtitles as SubRip (.srt, UTF-8) or WebVTT (.vtt) from your subtitle editor"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from jointcampaign.subtitles.cueblocks import ARROW, read_timing, split_blocks
 from jointcampaign.subtitles.findings import Findings
-from jointcampaign.subtitles.markup import vtt_plain_text
+from jointcampaign.subtitles.read.cueblocks import ARROW, read_timing, split_blocks
+from jointcampaign.subtitles.read.markup import vtt_plain_text
 from jointcampaign.subtitles.repair import RawCue
 
 SIGNATURE = re.compile(r"WEBVTT(?=$|[ \t])")

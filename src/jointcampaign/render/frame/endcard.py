@@ -16,13 +16,13 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from jointcampaign.render.colour import RGB, parse_hex_colour, readable_text_colour
+from jointcampaign.render.frame.layout import CutLayout, place_logo
+from jointcampaign.render.frame.overlay import logo_image
+from jointcampaign.render.frame.qr import min_qr_px, qr_image
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import CutLayout, place_logo
-from jointcampaign.render.overlay import logo_image
-from jointcampaign.render.qr import min_qr_px, qr_image
 from jointcampaign.render.request import EndCard
-from jointcampaign.render.text_image import SubtitleStyle, render_subtitle
+from jointcampaign.render.text.colour import RGB, parse_hex_colour, readable_text_colour
+from jointcampaign.render.text.text_image import SubtitleStyle, render_subtitle
 
 RGBImage = npt.NDArray[np.uint8]
 OFFER_FONT_OF_SUBTITLE = 1.25

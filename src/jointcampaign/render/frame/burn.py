@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jointcampaign.render.frame.layout import CutLayout, place_logo, subtitle_position
+from jointcampaign.render.frame.overlay import logo_image
 from jointcampaign.render.geometry import Box
-from jointcampaign.render.layout import CutLayout, place_logo, subtitle_position
-from jointcampaign.render.overlay import logo_image
-from jointcampaign.render.text_image import SubtitleStyle, fit_subtitle
-from jointcampaign.render.yuv import YuvOverlay
+from jointcampaign.render.text.text_image import SubtitleStyle, fit_subtitle
+from jointcampaign.render.video.yuv import YuvOverlay
 
 Cue = tuple[float, float, str]
 

@@ -10,14 +10,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from jointcampaign.errors import Problem
-from jointcampaign.render.fonts import (
+from jointcampaign.render.text.fonts import (
     SHAPING_PACKAGE,
     describe_chars,
     package_for,
     shaping_available,
     undrawable_chars,
 )
-from jointcampaign.render.scripts import needs_shaping
+from jointcampaign.render.text.scripts import needs_shaping
 
 MAX_LISTED = 12
 

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jointcampaign.errors import UserInputError
-from jointcampaign.render.direction import is_right_to_left
+from jointcampaign.render.frame.safe_zones import clear_of_platforms
 from jointcampaign.render.geometry import Box as Box  # re-exported: callers place boxes from the layout
 from jointcampaign.render.geometry import Insets
-from jointcampaign.render.safe_zones import clear_of_platforms
+from jointcampaign.render.text.direction import is_right_to_left
 
 REFERENCE_SHORT_SIDE = 1080
 ASPECT_SIZES: dict[str, tuple[int, int]] = {

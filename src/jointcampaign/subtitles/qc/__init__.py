@@ -1,0 +1,1 @@
+"""Quality checks: reading speed, line length and the rules of the subtitles check."""

@@ -1,0 +1,1 @@
+"""Writing SRT, WebVTT and ASS."""
