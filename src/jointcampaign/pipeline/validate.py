@@ -210,7 +210,38 @@ def _deliverable_files(loaded: LoadedCampaign, item: Deliverable) -> tuple[list[
             )
             continue
         errors.extend(_content_problems(path, item))
+    if item.source and item.subtitles and not blockers and not any(p.severity == "error" for p in errors):
+        errors.extend(_subtitles_past_video(loaded.folder / item.source, loaded.folder / item.subtitles))
     return errors, blockers
+
+
+def _subtitles_past_video(video: Path, subtitles: Path) -> list[Problem]:
+    """A warning when cues run past the video: usually another cut's subtitles or a trimmed video,
+    and the run cuts them at the video's end, which the lead should know before it ships."""
+    from jointcampaign.media.probe import probe
+    from jointcampaign.subtitles.reader import read_subtitles
+
+    try:
+        end = probe(video).picture_duration_s
+        late = [cue for cue in read_subtitles(subtitles).cues if cue.end > end + 0.001]
+    except UserInputError:
+        return []  # already reported by the file's own checks
+    if not late:
+        return []
+    first = late[0]
+    return [
+        Problem(
+            file=subtitles,
+            line=first.source_line or None,
+            message=(
+                f"{len(late)} cue(s) run past the end of {video.name} ({end:.3f} s), the first is cue "
+                f"{first.index} ({first.start:.3f}–{first.end:.3f} s): they are cut at the video's end, "
+                "and cues that start after it are left out"
+            ),
+            fix=f"check that {subtitles.name} belongs to {video.name}, or re-time those cues in your subtitle editor",
+            severity="warning",
+        )
+    ]
 
 
 def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
