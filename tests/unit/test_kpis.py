@@ -198,3 +198,17 @@ def test_plots_drawn_at_once_in_threads_are_the_same_bytes(tmp_path: Path) -> No
     with ThreadPoolExecutor(max_workers=4) as pool:
         drawn = list(pool.map(lambda _: report_plots(report), range(16)))
     assert all(plots == expected for plots in drawn)
+
+
+def test_before_counting_starts_the_report_says_so_and_paces_over_the_whole_period(tmp_path: Path) -> None:
+    # A campaign made weeks before its deliverables are due: "counted 2026-11-25 to 2026-11-10"
+    # and a pace spread over days that are not counted would both mislead the partners.
+    loaded = load_for_measuring(DEMO_CAMPAIGN)  # measured 2026-11-25 .. 2026-12-31 (37 days)
+    before = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2026, 11, 10))
+    assert before.period() == "Counting starts 2026-11-25; targets are due 2026-12-31."
+    cafe10 = before.kpis[0]
+    assert (cafe10.value, cafe10.expected_by_now, cafe10.needed_per_day) == (0, 0, round(40 / 37, 2))
+    during = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2026, 12, 1))
+    assert during.period() == "Counted from 2026-11-25 to 2026-12-01; targets are due 2026-12-31."
+    after = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2027, 1, 15))
+    assert after.period() == "Counted from 2026-11-25 to 2026-12-31, when the targets were due."

@@ -278,9 +278,8 @@ def results_section(results: KpiReport) -> list[str]:
     ]
     return [
         "<h2>Results so far</h2>",
-        f'<p class="muted">Counted from {results.start.isoformat()} to {results.today.isoformat()}; '
-        f"targets are due {results.end.isoformat()}. Clicks through the portal's tracked links "
-        "(bots not counted), redemptions from the tills' exports.</p>",
+        f'<p class="muted">{escape(results.period())} '
+        "Clicks through the portal's tracked links (bots not counted), redemptions from the tills' exports.</p>",
         table(["Metric", "Owner", "So far", "Target", "Expected by now", "Pace needed", "State"], rows),
         "<h3>Who sent whom</h3>",
         table(
