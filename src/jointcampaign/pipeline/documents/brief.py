@@ -212,7 +212,7 @@ def _translation_badges(loaded: LoadedCampaign, reviews: Mapping[str, LanguageRe
             badges.append(
                 f'<li data-language="{escape(language)}">{escape(language)}: '
                 f'<span class="bad badge">needs review</span> — {review.needs_review} string(s), '
-                f"reviewed by {escape(owners)} (see qc.html)</li>"
+                f"to be reviewed by {escape(owners)} (see qc.html)</li>"
             )
         else:
             badges.append(
