@@ -249,3 +249,28 @@ def test_subtitles_inside_the_video_give_no_warning(campaign_copy: Path) -> None
     _write_subtitles(campaign_copy, ("00:00:00,500 --> 00:00:02,500", "Thank you, neighbour!"))
     report = validate(campaign_copy)
     assert report.ok and not [p for p in report.warnings if "past the end" in p.message]
+
+
+@pytest.mark.parametrize("name", ["main.ass", "main.ssa", "main.txt"])
+def test_unreadable_subtitles_are_caught_at_validate_time_whatever_their_suffix(campaign_copy: Path, name: str) -> None:
+    # The reader takes SSA/ASS too; a broken one used to pass validate and fail the run (exit 1,
+    # bundles without video) instead of being a problem to fix first (exit 2).
+    (campaign_copy / "video/main.srt").unlink()
+    (campaign_copy / "video" / name).write_bytes(b"garbage\x00\x01 not subtitles")
+    edit(campaign_copy, "subtitles: video/main.srt", f"subtitles: video/{name}")
+    report = validate(campaign_copy)
+    assert not report.ok
+    assert [p.file for p in report.errors] == [campaign_copy / "video" / name]
+
+
+def test_a_good_ass_file_validates(campaign_copy: Path) -> None:
+    (campaign_copy / "video/main.srt").unlink()
+    (campaign_copy / "video/main.ass").write_text(
+        "[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Dialogue: 0,0:00:00.50,0:00:02.00,Default,,0,0,0,,Thank you, neighbour!\n",
+        encoding="utf-8",
+    )
+    edit(campaign_copy, "subtitles: video/main.srt", "subtitles: video/main.ass")
+    report = validate(campaign_copy)
+    assert report.ok, [p.render() for p in report.errors]

@@ -21,7 +21,7 @@ from jointcampaign.settings import Settings
 COPY_DIR = "copy"
 VIDEO_DIR = "video"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm"}
-SUBTITLE_SUFFIXES = {".srt", ".vtt"}
+SUBTITLE_SUFFIXES = {".srt", ".vtt", ".ass", ".ssa"}  # what subtitles/reader.py reads
 
 PairCheck = Callable[[str, str], bool]
 
@@ -209,7 +209,7 @@ def _deliverable_files(loaded: LoadedCampaign, item: Deliverable) -> tuple[list[
                 )
             )
             continue
-        errors.extend(_content_problems(path, item))
+        errors.extend(_content_problems(path, item, as_subtitles=relative == item.subtitles))
     if item.source and item.subtitles and not blockers and not any(p.severity == "error" for p in errors):
         errors.extend(_subtitles_past_video(loaded.folder / item.source, loaded.folder / item.subtitles))
     return errors, blockers
@@ -244,7 +244,9 @@ def _subtitles_past_video(video: Path, subtitles: Path) -> list[Problem]:
     ]
 
 
-def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
+def _content_problems(path: Path, item: Deliverable, as_subtitles: bool = False) -> list[Problem]:
+    """`as_subtitles`: the file is a video's `subtitles:`, read as such whatever its name ends in,
+    since the run will read it so."""
     suffix = path.suffix.lower()
     try:
         if suffix in VIDEO_SUFFIXES:
@@ -255,7 +257,7 @@ def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
                 return [
                     Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
                 ]
-        elif suffix in SUBTITLE_SUFFIXES:
+        elif as_subtitles or suffix in SUBTITLE_SUFFIXES:
             from jointcampaign.subtitles.reader import read_subtitles
 
             document = read_subtitles(path)
