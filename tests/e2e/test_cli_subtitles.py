@@ -144,3 +144,18 @@ def test_translate_to_ass_styles_for_the_script(tmp_path: Path, demo_home: Path)
     assert all(
         "\u0600" <= char <= "\u06ff" for char in ours.cues[0].text if char.isalpha() and not char.isascii()
     )
+
+
+@pytest.mark.parametrize("command", ["check", "translate"])
+def test_a_file_without_any_cue_is_bad_input_not_an_empty_success(tmp_path: Path, command: str) -> None:
+    # A WebVTT header and nothing else: "0 of 0 cues within the rules (100%)" and an empty output
+    # file with exit 0 would let a script ship no subtitles at all.
+    empty = tmp_path / "no_captions.vtt"
+    empty.write_text("WEBVTT\n\nNOTE the captions are still to come\n", encoding="utf-8")
+    out = tmp_path / "out.srt"
+    args = ["subtitles", command, str(empty)] + (["--lang", "en"] if command == "check" else ["--to", "es", "-o", str(out)])
+    result = run_cli(args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert str(empty) in result.stderr and "no cue has any text to show" in result.stderr
+    assert "fix:" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

@@ -63,11 +63,13 @@ def check(
     Exit code 1 when any cue breaks a rule, 2 when the file cannot be read.
     """
     from jointcampaign.subtitles.check import check_subtitle_file
+    from jointcampaign.subtitles.reader import require_cue_text
 
     with user_errors():
         language_tag(lang, "--lang")
         timing = _timing(video, fps)
         result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate)
+        require_cue_text(result.document)
     if as_json:
         console.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
@@ -120,7 +122,7 @@ def translate(
     """
     from jointcampaign.pipeline.standalone import build_translator, load_glossary
     from jointcampaign.pipeline.subtitle_stage import localize_with_strings
-    from jointcampaign.subtitles.reader import read_subtitles
+    from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
     from jointcampaign.subtitles.writer import check_output_format, write_subtitles
 
     with user_errors():
@@ -128,7 +130,7 @@ def translate(
         check_output_format(out)
         config = Settings.for_process()
         timing = _timing(video, fps)
-        document = read_subtitles(file)
+        document = require_cue_text(read_subtitles(file))
         kept = load_glossary(glossary, to) if glossary is not None else None
         translator = build_translator(config, keep=terms or (), glossary=kept)
         line_terms = [*(terms or ()), *(kept.keep if kept else ())]

@@ -258,19 +258,9 @@ def _content_problems(path: Path, item: Deliverable, as_subtitles: bool = False)
                     Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
                 ]
         elif as_subtitles or suffix in SUBTITLE_SUFFIXES:
-            from jointcampaign.subtitles.reader import read_subtitles
+            from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
 
-            document = read_subtitles(path)
-            if not any(cue.text.strip() for cue in document.cues):  # nothing to translate or burn in
-                warned = "; ".join(problem.message for problem in document.warnings[:3])
-                return [
-                    Problem(
-                        file=path,
-                        message="no cue has any text to show" + (f" ({warned})" if warned else ""),
-                        fix="give each cue a start before its end and a line of text, in your subtitle editor",
-                    )
-                ]
-            return list(document.warnings)
+            return list(require_cue_text(read_subtitles(path)).warnings)
         elif suffix == ".md":
             path.read_text(encoding="utf-8-sig")
     except UserInputError as exc:
