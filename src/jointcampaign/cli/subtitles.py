@@ -68,7 +68,7 @@ def check(
     with user_errors():
         language_tag(lang, "--lang")
         timing = _timing(video, fps)
-        result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate)
+        result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate, media_end=timing.end)
         require_cue_text(result.document)
     if as_json:
         console.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
