@@ -51,10 +51,18 @@ class PartnerBalance:
     received_redemptions: int
     received_share_percent: float
     agreed_revenue_percent: float
+    # False while nobody has redeemed anything: a share of nothing is no share, and no gap either.
+    any_redeemed: bool = True
 
     @property
     def gap_points(self) -> float:
         return round(self.received_share_percent - self.agreed_revenue_percent, 1)
+
+    def share_text(self) -> str:
+        return f"{self.received_share_percent:g}%" if self.any_redeemed else "—"
+
+    def gap_text(self) -> str:
+        return f"{self.gap_points:+g} points" if self.any_redeemed else "—"
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,6 @@ def _balance(plan: MeasurePlan, referrals: list[Referral]) -> list[PartnerBalanc
     total = sum(received.values())
     return [
         PartnerBalance(p, received[p], round(100 * received[p] / total, 1) if total else 0.0,
-                       plan.revenue_split.get(p, 0.0))
+                       plan.revenue_split.get(p, 0.0), any_redeemed=total > 0)
         for p in plan.partners
     ]

@@ -289,8 +289,8 @@ def results_section(results: KpiReport) -> list[str]:
         table(
             ["Partner", "Redemptions received", "Share", "Agreed revenue share", "Gap"],
             [
-                [names[b.partner], str(b.received_redemptions), f"{b.received_share_percent:g}%",
-                 f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points"]
+                [names[b.partner], str(b.received_redemptions), b.share_text(),
+                 f"{b.agreed_revenue_percent:g}%", b.gap_text()]
                 for b in results.balance
             ],
         ),
