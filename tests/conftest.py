@@ -70,6 +70,17 @@ def small_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_length_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """As `small_video`, but 10 s like the demo's own video, so every demo subtitle cue is inside it:
+    for tests about the subtitles that never render a cut (cues past a video's end are left out)."""
+    from jointcampaign.demo.media import make_demo_video
+
+    path = tmp_path_factory.mktemp("media") / "demo-length.mp4"
+    make_demo_video(path, width=320, height=180, fps=15, seconds=10.0)
+    return path
+
+
 @pytest.fixture
 def campaign_copy(tmp_path: Path, small_video: Path) -> Iterator[Path]:
     """A private copy of the demo campaign and brand kits (with logos and a small video) to break or run."""

@@ -70,3 +70,13 @@ def test_brief_escapes_and_lists_both_offers(campaign_copy: Path) -> None:
     assert "Rosa&#x27;s Flowers" in html and "Rosa's Flowers" not in html
     assert "CAFE10" in html and "BLOOM10" in html
     assert "utm_campaign=demo-cafe-florist" in html
+
+
+def test_brief_badge_says_who_is_still_to_review_not_that_it_was_reviewed(campaign_copy: Path) -> None:
+    from jointcampaign.pipeline.documents.translation import LanguageReview
+
+    loaded, _ = load_campaign(campaign_copy)
+    unsure = LanguageReview("vi", {"confident": 2, "needs_review": 3}, owners=("corner-cafe", "rosas-flowers"))
+    html = render_brief(loaded, "corner-cafe", [], dt.date(2026, 11, 25), {"vi": unsure})
+    assert "3 string(s), to be reviewed by Corner Café and Rosa&#x27;s Flowers" in html
+    assert "string(s), reviewed by" not in html

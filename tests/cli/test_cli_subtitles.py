@@ -144,3 +144,36 @@ def test_translate_to_ass_styles_for_the_script(tmp_path: Path, demo_home: Path)
     assert all(
         "\u0600" <= char <= "\u06ff" for char in ours.cues[0].text if char.isalpha() and not char.isascii()
     )
+
+
+@pytest.mark.parametrize("command", ["check", "translate"])
+def test_a_file_without_any_cue_is_bad_input_not_an_empty_success(tmp_path: Path, command: str) -> None:
+    # A WebVTT header and nothing else: "0 of 0 cues within the rules (100%)" and an empty output
+    # file with exit 0 would let a script ship no subtitles at all.
+    empty = tmp_path / "no_captions.vtt"
+    empty.write_text("WEBVTT\n\nNOTE the captions are still to come\n", encoding="utf-8")
+    out = tmp_path / "out.srt"
+    args = ["subtitles", command, str(empty)] + (["--lang", "en"] if command == "check" else ["--to", "es", "-o", str(out)])
+    result = run_cli(args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert str(empty) in result.stderr and "no cue has any text to show" in result.stderr
+    assert "fix:" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_check_with_the_video_flags_cues_past_its_end(tmp_path: Path, small_video: Path) -> None:
+    # small_video is 3 s: the second cue runs past it, and a run would cut it there.
+    pair = tmp_path / "pair.srt"
+    pair.write_text(
+        "1\n00:00:00,500 --> 00:00:02,000\nGood morning!\n\n2\n00:00:02,200 --> 00:00:04,000\nFresh tulips.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        ["subtitles", "check", str(pair), "--lang", "en", "--video", str(small_video), "--json"], cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    issues = json.loads(result.stdout)["issues"]
+    assert [(issue["index"], issue["rule"], issue["source_line"]) for issue in issues] == [(2, "video_end", 6)]
+    assert "past the end of the video (3.000 s)" in issues[0]["message"]
+    inside = run_cli(["subtitles", "check", str(pair), "--lang", "en", "--fps", "15"], cwd=tmp_path)
+    assert inside.returncode == 0, inside.stdout  # without the video nothing says where it ends

@@ -91,3 +91,16 @@ def test_validate_draws_a_safe_zone_frame_per_aspect(campaign_copy: Path, tmp_pa
     shown = run_cli(["validate", str(campaign_copy), "--frames", str(frames)], cwd=tmp_path, env=env)
     assert "Platforms" in shown.stdout and "tiktok" in shown.stdout
     assert f"Safe-zone frame: {frames / 'safe-zones-9x16.png'}" in shown.stdout.replace("\n", "")
+
+
+def test_a_warning_is_told_apart_from_an_error_without_colour(campaign_copy: Path, demo_home: Path) -> None:
+    # The fixture's 3 s clip is shorter than the demo subtitles: a warning, and the folder is valid.
+    # Piped into a file or read without colour, a warning marked like an error ("✗") would look
+    # like a reason the campaign cannot run.
+    env = {"JOINTCAMPAIGN_HOME": str(demo_home)}
+    result = run_cli(["validate", str(campaign_copy)], cwd=campaign_copy.parent, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Valid." in result.stdout
+    marks = [line for line in result.stderr.splitlines() if line.endswith("video/main.srt:6")]
+    assert len(marks) == 1 and marks[0].startswith("! warning: "), result.stderr
+    assert "✗" not in result.stderr

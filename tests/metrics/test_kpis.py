@@ -198,3 +198,33 @@ def test_plots_drawn_at_once_in_threads_are_the_same_bytes(tmp_path: Path) -> No
     with ThreadPoolExecutor(max_workers=4) as pool:
         drawn = list(pool.map(lambda _: report_plots(report), range(16)))
     assert all(plots == expected for plots in drawn)
+
+
+def test_before_counting_starts_the_report_says_so_and_paces_over_the_whole_period(tmp_path: Path) -> None:
+    # A campaign made weeks before its deliverables are due: "counted 2026-11-25 to 2026-11-10"
+    # and a pace spread over days that are not counted would both mislead the partners.
+    loaded = load_for_measuring(DEMO_CAMPAIGN)  # measured 2026-11-25 .. 2026-12-31 (37 days)
+    before = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2026, 11, 10))
+    assert before.period() == "Counting starts 2026-11-25; targets are due 2026-12-31."
+    cafe10 = before.kpis[0]
+    assert (cafe10.value, cafe10.expected_by_now, cafe10.needed_per_day) == (0, 0, round(40 / 37, 2))
+    during = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2026, 12, 1))
+    assert during.period() == "Counted from 2026-11-25 to 2026-12-01; targets are due 2026-12-31."
+    after = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2027, 1, 15))
+    assert after.period() == "Counted from 2026-11-25 to 2026-12-31, when the targets were due."
+
+
+def test_with_no_redemptions_yet_the_balance_shows_no_share_and_no_gap(tmp_path: Path) -> None:
+    # 0 of 0 redemptions is no share at all: "0%, -60 points" against the split read as a partner
+    # falling short before anybody could redeem anything.
+    from jointcampaign.pipeline.documents.brief import render_brief
+
+    loaded = load_for_measuring(DEMO_CAMPAIGN)
+    report = kpi_report(loaded, tmp_path / "portal.sqlite3", dt.date(2026, 12, 1))
+    assert [(b.share_text(), b.gap_text()) for b in report.balance] == [("—", "—"), ("—", "—")]
+    brief = render_brief(loaded, "corner-cafe", [], dt.date(2026, 12, 1), results=report.for_partner("corner-cafe"))
+    assert "-60 points" not in brief and "+0 points" not in brief
+    shown = CliRunner().invoke(app, ["kpis", "show", str(DEMO_CAMPAIGN), "--db", str(tmp_path / "portal.sqlite3"),
+                                     "--today", "2026-12-01"])  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert "points" not in shown.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,10 @@ def edit(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_demo_partners_get_only_their_own_languages(campaign_copy: Path, tmp_path: Path) -> None:
+def test_demo_partners_get_only_their_own_languages(
+    campaign_copy: Path, tmp_path: Path, demo_length_video: Path
+) -> None:
+    shutil.copy(demo_length_video, campaign_copy / "video" / "main.mp4")  # the demo's subtitles fit it
     report = validate(campaign_copy)
     assert report.ok and not report.warnings, [p.render() for p in report.errors + report.warnings]
     plan = plan_run(report, tmp_path / "out")

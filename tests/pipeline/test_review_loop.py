@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,8 +80,16 @@ def changed_model(cache: Path, tmp_path: Path) -> Path:
 
 
 def test_export_edit_import_rerun_and_change_model(
-    home: Path, campaign_copy: Path, tmp_path: Path, demo_models_dir: Path, demo_model_cache: Path
+    home: Path,
+    campaign_copy: Path,
+    tmp_path: Path,
+    demo_models_dir: Path,
+    demo_model_cache: Path,
+    demo_length_video: Path,
 ) -> None:
+    # Every cue inside the video (the fixture's clip is 3 s; cues past a video's end are left out,
+    # of the run and of the review file alike).
+    shutil.copy(demo_length_video, campaign_copy / "video" / "main.mp4")
     subtitles = campaign_copy / "video" / "main.srt"
     subtitles.write_text(  # the last sentence now runs over two cues
         subtitles.read_text(encoding="utf-8").replace(

@@ -4,6 +4,7 @@ on the demo campaign's subtitles and on the 300-cue generated English file; the 
 from __future__ import annotations
 
 import itertools
+import shutil
 from pathlib import Path
 
 import pysubs2
@@ -80,8 +81,9 @@ def test_time_is_borrowed_only_where_reading_needs_it(
 
 
 def test_the_campaigns_own_rules_and_the_videos_frames_reach_the_subtitles(
-    engine: ArgosTranslator, campaign_copy: Path, tmp_path: Path
+    engine: ArgosTranslator, campaign_copy: Path, tmp_path: Path, demo_length_video: Path
 ) -> None:
+    shutil.copy(demo_length_video, campaign_copy / "video" / "main.mp4")  # every demo cue inside it
     from jointcampaign.media.probe import probe
     from jointcampaign.pipeline import plan as core
     from jointcampaign.pipeline.validate import validate_campaign

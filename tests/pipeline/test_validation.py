@@ -218,3 +218,59 @@ def test_campaign_reading_rules_reach_the_rules_of_each_language() -> None:
     assert rules_for("zh-Hans", overrides=settings.overrides_for("zh-Hans")).max_cps == 7
     assert rules_for("zh-Hans", overrides=settings.overrides_for("zh-Hans")).max_chars_per_line == 16
     assert rules_for("es").max_cps == 17
+
+
+
+def _write_subtitles(folder: Path, *cues: tuple[str, str]) -> Path:
+    path = folder / "video/main.srt"
+    blocks = [f"{n}\n{timing}\n{text}\n" for n, (timing, text) in enumerate(cues, 1)]
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path
+
+
+def test_subtitles_past_the_end_of_the_video_are_a_warning_naming_the_cue(campaign_copy: Path) -> None:
+    # The fixture's video is 3 s long.
+    subtitles = _write_subtitles(
+        campaign_copy,
+        ("00:00:00,500 --> 00:00:02,000", "Thank you, neighbour!"),
+        ("00:00:02,200 --> 00:00:04,000", "Show your receipt."),
+        ("00:01:00,000 --> 00:01:02,500", "This cue belongs to a longer cut."),
+    )
+    report = validate(campaign_copy)
+    assert report.ok, [p.render() for p in report.errors]
+    warning = only(report.warnings, "run past the end of main.mp4")
+    assert warning.file == subtitles and warning.severity == "warning" and warning.line == 6
+    assert warning.message.startswith("2 cue(s) run past the end of main.mp4 (3.0")
+    assert "the first is cue 2 (2.200–4.000 s)" in warning.message and "left out" in warning.message
+    assert "belongs to main.mp4" in warning.fix
+
+
+def test_subtitles_inside_the_video_give_no_warning(campaign_copy: Path) -> None:
+    _write_subtitles(campaign_copy, ("00:00:00,500 --> 00:00:02,500", "Thank you, neighbour!"))
+    report = validate(campaign_copy)
+    assert report.ok and not [p for p in report.warnings if "past the end" in p.message]
+
+
+@pytest.mark.parametrize("name", ["main.ass", "main.ssa", "main.txt"])
+def test_unreadable_subtitles_are_caught_at_validate_time_whatever_their_suffix(campaign_copy: Path, name: str) -> None:
+    # The reader takes SSA/ASS too; a broken one used to pass validate and fail the run (exit 1,
+    # bundles without video) instead of being a problem to fix first (exit 2).
+    (campaign_copy / "video/main.srt").unlink()
+    (campaign_copy / "video" / name).write_bytes(b"garbage\x00\x01 not subtitles")
+    edit(campaign_copy, "subtitles: video/main.srt", f"subtitles: video/{name}")
+    report = validate(campaign_copy)
+    assert not report.ok
+    assert [p.file for p in report.errors] == [campaign_copy / "video" / name]
+
+
+def test_a_good_ass_file_validates(campaign_copy: Path) -> None:
+    (campaign_copy / "video/main.srt").unlink()
+    (campaign_copy / "video/main.ass").write_text(
+        "[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Dialogue: 0,0:00:00.50,0:00:02.00,Default,,0,0,0,,Thank you, neighbour!\n",
+        encoding="utf-8",
+    )
+    edit(campaign_copy, "subtitles: video/main.srt", "subtitles: video/main.ass")
+    report = validate(campaign_copy)
+    assert report.ok, [p.render() for p in report.errors]

@@ -230,3 +230,22 @@ def test_only_the_time_reading_needs_is_borrowed_and_the_next_sentence_keeps_its
 def test_no_cue_runs_past_the_end_of_the_video() -> None:
     result = localize_cues([Cue(1, 9.0, 9.5, "Hola.")], lambda texts: texts, "es", media_end=9.7)
     assert ms(result.cues[0].end) == 9700 and ms(result.cues[0].start) == 9000 - 133
+
+
+def test_cues_past_the_end_of_the_video_are_cut_there_or_left_out_and_said() -> None:
+    # A source cue that runs past the video (a trimmed video, another cut's subtitles) would
+    # ship a subtitle file longer than its cut: it is cut at the video's end, one that starts
+    # after it is left out, and both are named.
+    cues = [Cue(1, 0.5, 2.0, "Hello there."), Cue(2, 3.0, 6.0, "We ride on."), Cue(3, 6.5, 8.0, "Goodbye.")]
+    result = localize_cues(cues, lambda texts: texts, "en", media_end=5.0)
+    assert [cue.text for cue in result.cues] == ["Hello there.", "We ride on."]
+    assert max(ms(cue.end) for cue in result.cues) <= 5000
+    assert result.past_video_end == [
+        "source cue 2 (3.000–6.000 s) runs past the end of the video (5.000 s): cut there",
+        "source cue 3 (6.500–8.000 s) starts after the end of the video (5.000 s): left out",
+    ]
+
+
+def test_without_a_video_end_nothing_is_cut() -> None:
+    result = localize_cues([Cue(1, 3.0, 60.0, "Long.")], lambda texts: texts, "en")
+    assert ms(result.cues[-1].end) > 5000 and result.past_video_end == []

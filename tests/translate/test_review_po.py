@@ -167,3 +167,14 @@ def test_cli_import_stores_and_remembers(
     assert (campaign_copy / "review" / "vi.po").read_bytes() == (tmp_path / "reviewed.po").read_bytes()
     memory = TranslationMemory(home / "cache" / MEMORY_FILE)
     assert memory.reviewed(["Two shops.", "One street."], "en", "vi") == {"Two shops.": "Hai tiệm nhỏ."}
+
+
+def test_the_review_file_holds_the_subtitle_sentences_the_run_translates_and_no_others(campaign_copy: Path) -> None:
+    # The fixture's video is 3 s; the demo subtitles go on to 9.5 s. The run leaves out the cues
+    # after the video's end, so a review entry for them would never match anything.
+    from jointcampaign.campaign.load import load_campaign
+    from jointcampaign.pipeline.review_export import campaign_segments
+
+    loaded, _ = load_campaign(campaign_copy)
+    spoken = [s.text for s in campaign_segments(loaded, "es") if "video#" in s.context]
+    assert spoken == ["Good morning from Maple Street!", "Fresh coffee at Corner Café."]

@@ -31,7 +31,7 @@ app = typer.Typer(
     name="jointcampaign",
     help=(
         "Turn one joint campaign folder into localized, co-branded deliverables for each partner, offline.\n\n"
-        "Typical session:\n\n"
+        "Example, a typical session:\n\n"
         "  jointcampaign new campaigns/spring --partners corner-cafe,rosas-flowers --languages es,vi\n\n"
         "  jointcampaign validate campaigns/spring\n\n"
         "  jointcampaign run campaigns/spring --out out\n\n"
@@ -55,12 +55,43 @@ def _mount_subcommands() -> None:
     from jointcampaign.cli.subtitles import subtitles_app
 
     for group, name, text in (
-        (models_app, "models", "List, install, build and remove translation models."),
-        (bundle_app, "bundle", "Check bundles: every checksum and file."),
-        (portal_app, "portal", "Serve bundles to partners; manage their links."),
-        (subtitles_app, "subtitles", "Check and translate subtitle files."),
-        (review_app, "review", "Export translations for human review; import fixes."),
-        (kpis_app, "kpis", "Import code redemptions; show each partner's KPIs against target."),
+        (
+            models_app,
+            "models",
+            "List, install, build and remove translation models.\n\n"
+            "Example: jointcampaign models install --for campaigns/spring",
+        ),
+        (
+            bundle_app,
+            "bundle",
+            "Check bundles: every checksum and file.\n\n"
+            "Example: jointcampaign bundle verify out/spring/corner-cafe.zip",
+        ),
+        (
+            portal_app,
+            "portal",
+            "Serve bundles to partners; manage their links.\n\n"
+            "Example: jointcampaign portal token create corner-cafe --campaign spring, "
+            "then jointcampaign portal serve --out out",
+        ),
+        (
+            subtitles_app,
+            "subtitles",
+            "Check and translate subtitle files.\n\n"
+            "Example: jointcampaign subtitles check video/main.srt --lang en --video video/main.mp4",
+        ),
+        (
+            review_app,
+            "review",
+            "Export translations for human review; import fixes.\n\n"
+            "Example: jointcampaign review export campaigns/spring --lang vi -o spring.vi.po",
+        ),
+        (
+            kpis_app,
+            "kpis",
+            "Import code redemptions; show each partner's KPIs against target.\n\n"
+            "Example: jointcampaign kpis show campaigns/spring --partner corner-cafe",
+        ),
     ):
         app.add_typer(group, name=name, help=text)
     register_commands(app)  # `submit` and `status` are top-level commands, not a group

@@ -26,6 +26,8 @@ def verify(
     """Check every checksum and the structure of a bundle; exit 0 if intact, 2 if not.
 
     A changed byte, a missing file and an extra file are each reported with their path.
+
+    Example: jointcampaign bundle verify out/spring/corner-cafe.zip
     """
     problems = verify_bundle(path)
     if problems:

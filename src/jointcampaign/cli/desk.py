@@ -23,9 +23,16 @@ if TYPE_CHECKING:
     from jointcampaign.desk.service import DeskConfig
 
 lead_app = typer.Typer(
-    help="Create, list and withdraw campaign leads' links to the campaign desk.", no_args_is_help=True
+    help=(
+        "Create, list and withdraw campaign leads' links to the campaign desk.\n\n"
+        "Example: jointcampaign portal lead create ana --campaign spring"
+    ),
+    no_args_is_help=True,
 )
-desk_app = typer.Typer(help="Follow campaign desk submissions from the terminal.", no_args_is_help=True)
+desk_app = typer.Typer(
+    help="Follow campaign desk submissions from the terminal.\n\nExample: jointcampaign portal desk status spring",
+    no_args_is_help=True,
+)
 
 DbOption = Annotated[
     Path | None,
@@ -122,7 +129,10 @@ def lead_revoke(
     lead: Annotated[str | None, typer.Option(help="Withdraw every link of this lead instead.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Withdraw a lead's link at once; open desk pages stop working on their next request."""
+    """Withdraw a lead's link at once; open desk pages stop working on their next request.
+
+    Example: jointcampaign portal lead revoke LINK_ID (or --lead ana: every link of that lead)
+    """
     from jointcampaign.portal.lead_tokens import LeadStore
 
     store = LeadStore(_db(db))
@@ -144,7 +154,10 @@ def lead_list(
     lead: Annotated[str | None, typer.Option(help="Only this lead's links.")] = None,
     db: DbOption = None,
 ) -> None:
-    """List desk links (ids, campaigns, expiry, status); the tokens themselves are never stored."""
+    """List desk links (ids, campaigns, expiry, status); the tokens themselves are never stored.
+
+    Example: jointcampaign portal lead list --lead ana
+    """
     from jointcampaign.portal.lead_tokens import LeadStore
 
     table = Table(Column("id", no_wrap=True), "lead", "campaigns", "created", "expires", "status")

@@ -142,8 +142,8 @@ def show_command(
     for column in ("Partner", "Received", "Share", "Agreed revenue", "Gap"):
         balance.add_column(column)
     for b in report.balance:
-        balance.add_row(Text(names[b.partner]), str(b.received_redemptions), f"{b.received_share_percent:g}%",
-                        f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points")  # fmt: skip
+        balance.add_row(Text(names[b.partner]), str(b.received_redemptions), b.share_text(),
+                        f"{b.agreed_revenue_percent:g}%", b.gap_text())  # fmt: skip
     console.print(balance)
     for by in ("language", "placement"):
         counts = report.breakdown(by)

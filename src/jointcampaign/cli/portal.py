@@ -17,7 +17,13 @@ from jointcampaign.errors import UserInputError
 from jointcampaign.settings import Settings
 
 portal_app = typer.Typer(help="Serve bundles to partners; manage their personal links.", no_args_is_help=True)
-token_app = typer.Typer(help="Create, list and withdraw partners' personal links.", no_args_is_help=True)
+token_app = typer.Typer(
+    help=(
+        "Create, list and withdraw partners' personal links.\n\n"
+        "Example: jointcampaign portal token create corner-cafe --campaign spring --expires 2w"
+    ),
+    no_args_is_help=True,
+)
 portal_app.add_typer(token_app, name="token")
 # the campaign desk (issue 18): leads' links and their submissions
 from jointcampaign.cli.desk import DEFAULT_DEPLOYMENT, desk_app, desk_config, lead_app  # noqa: E402
@@ -130,7 +136,10 @@ def token_create(
     out: OutOption = Path("out"),
     db: DbOption = None,
 ) -> None:
-    """Create a personal link for PARTNER and print it (the link is shown only this once)."""
+    """Create a personal link for PARTNER and print it (the link is shown only this once).
+
+    Example: jointcampaign portal token create corner-cafe --campaign spring --base-url https://portal.example.org
+    """
     from jointcampaign.portal.tokens import TokenStore, parse_lifetime
 
     with user_errors():
@@ -161,7 +170,10 @@ def token_revoke(
     partner: Annotated[str | None, typer.Option(help="Withdraw every link of this partner instead.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Withdraw a link at once; open pages stop working on their next request."""
+    """Withdraw a link at once; open pages stop working on their next request.
+
+    Example: jointcampaign portal token revoke LINK_ID (or --partner corner-cafe: every link of that partner)
+    """
     from jointcampaign.portal.tokens import TokenStore
 
     store = TokenStore(_db(db))
@@ -183,7 +195,10 @@ def token_list(
     partner: Annotated[str | None, typer.Option(help="Only this partner's links.")] = None,
     db: DbOption = None,
 ) -> None:
-    """List links (ids, scope, expiry, status); the tokens themselves are never stored."""
+    """List links (ids, scope, expiry, status); the tokens themselves are never stored.
+
+    Example: jointcampaign portal token list --partner corner-cafe
+    """
     import time
 
     from jointcampaign.portal.tokens import TokenStore
@@ -211,7 +226,10 @@ def audit(
     limit: Annotated[int, typer.Option(min=1, help="How many of the newest entries.")] = 100,
     db: DbOption = None,
 ) -> None:
-    """Print who opened and downloaded what, and when (newest last)."""
+    """Print who opened and downloaded what, and when (newest last).
+
+    Example: jointcampaign portal audit --partner corner-cafe --campaign spring --limit 20
+    """
     from jointcampaign.portal.audit import AuditLog
 
     # one line per event: readable in a narrow terminal and easy to grep

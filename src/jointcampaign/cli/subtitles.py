@@ -69,12 +69,14 @@ def check(
 
     Exit code 1 when any cue breaks a rule, 2 when the file cannot be read.
     """
-    from jointcampaign.subtitles.qc.check import check_subtitle_file
+    from jointcampaign.subtitles.check import check_subtitle_file
+    from jointcampaign.subtitles.reader import require_cue_text
 
     with user_errors():
         language_tag(lang, "--lang")
         timing = _timing(video, fps)
-        result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate)
+        result = check_subtitle_file(file, lang, frame_rate=timing.frame_rate, media_end=timing.end)
+        require_cue_text(result.document)
     if as_json:
         console.print_json(json.dumps(result.as_dict(), ensure_ascii=False))
     else:
@@ -120,15 +122,15 @@ def translate(
     """
     from jointcampaign.pipeline.standalone import build_translator, load_glossary
     from jointcampaign.pipeline.subtitle_stage import localize_with_strings
-    from jointcampaign.subtitles.read.reader import read_subtitles
-    from jointcampaign.subtitles.write.writer import check_output_format, write_subtitles
+    from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
+    from jointcampaign.subtitles.writer import check_output_format, write_subtitles
 
     with user_errors():
         language_tag(to, "--to"), language_tag(source, "--from")
         check_output_format(out)
         config = Settings.for_process()
         timing = _timing(video, fps)
-        document = read_subtitles(file)
+        document = require_cue_text(read_subtitles(file))
         kept = load_glossary(glossary, to) if glossary is not None else None
         translator = build_translator(config, keep=terms or (), glossary=kept)
         line_terms = [*(terms or ()), *(kept.keep if kept else ())]

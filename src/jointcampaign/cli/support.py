@@ -39,12 +39,13 @@ def print_problems(problems: list[Problem], title: str = "Problems") -> None:
         for problem in errors:
             _print_problem(problem, "red")
     for problem in warnings:
-        _print_problem(problem, "yellow")
+        _print_problem(problem, "yellow", mark="! warning:")
 
 
-def _print_problem(problem: Problem, colour: str) -> None:
+def _print_problem(problem: Problem, colour: str, mark: str = "✗") -> None:
+    # The mark, not only the colour, tells a warning from an error: output is often piped or logged.
     where = problem.location() + (f" [{problem.field}]" if problem.field else "")
-    err_console.print(f"[{colour}]✗[/] [bold]{escape(where)}[/]", highlight=False, soft_wrap=True)
+    err_console.print(f"[{colour}]{mark}[/] [bold]{escape(where)}[/]", highlight=False, soft_wrap=True)
     err_console.print(f"    {problem.message}", highlight=False, markup=False, soft_wrap=True)
     err_console.print(f"    [dim]fix:[/] {escape(problem.fix)}", highlight=False, soft_wrap=True)
 

@@ -51,10 +51,18 @@ class PartnerBalance:
     received_redemptions: int
     received_share_percent: float
     agreed_revenue_percent: float
+    # False while nobody has redeemed anything: a share of nothing is no share, and no gap either.
+    any_redeemed: bool = True
 
     @property
     def gap_points(self) -> float:
         return round(self.received_share_percent - self.agreed_revenue_percent, 1)
+
+    def share_text(self) -> str:
+        return f"{self.received_share_percent:g}%" if self.any_redeemed else "—"
+
+    def gap_text(self) -> str:
+        return f"{self.gap_points:+g} points" if self.any_redeemed else "—"
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,15 @@ class KpiReport:
                 totals[COUNTED_BY[kpi.measured_by]].update(kpi.by_language if by == "language" else kpi.by_placement)
         return {kind: dict(sorted(counts.items())) for kind, counts in totals.items()}
 
+    def period(self) -> str:
+        """The counting period as of today, in words: before it starts, "counted from start to today"
+        would run backwards, and after it ends today is past every target's date."""
+        if self.today < self.start:
+            return f"Counting starts {self.start.isoformat()}; targets are due {self.end.isoformat()}."
+        if self.today > self.end:
+            return f"Counted from {self.start.isoformat()} to {self.end.isoformat()}, when the targets were due."
+        return f"Counted from {self.start.isoformat()} to {self.today.isoformat()}; targets are due {self.end.isoformat()}."
+
     def falling_behind(self) -> list[KpiStatus]:
         """KPIs further below the expected pace than the campaign's threshold."""
         return [k for k in self.kpis if k.state == "behind" and k.shortfall_percent > self.behind_by_percent]
@@ -128,7 +145,9 @@ def _status(
     total_days = max((plan.end - plan.start).days + 1, 1)
     elapsed = min(max((today - plan.start).days + 1, 0), total_days)
     expected = kpi.target * elapsed / total_days
-    days_left = max((plan.end - today).days, 0)
+    # Before counting starts, the whole period is still ahead: the pace is spread over it, not over
+    # the days until the start that count nothing.
+    days_left = min(max((plan.end - today).days, 0), total_days)
     by_language: Counter[str] = Counter()
     by_placement: Counter[str] = Counter()
     days: Counter[str] = Counter()
@@ -183,6 +202,6 @@ def _balance(plan: MeasurePlan, referrals: list[Referral]) -> list[PartnerBalanc
     total = sum(received.values())
     return [
         PartnerBalance(p, received[p], round(100 * received[p] / total, 1) if total else 0.0,
-                       plan.revenue_split.get(p, 0.0))
+                       plan.revenue_split.get(p, 0.0), any_redeemed=total > 0)
         for p in plan.partners
     ]

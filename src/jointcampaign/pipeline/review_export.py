@@ -61,7 +61,8 @@ def campaign_segments(loaded: LoadedCampaign, language: str) -> list[Segment]:
         if item.kind == "copy" and item.source and (loaded.folder / item.source).is_file():
             segments += _copy_segments(loaded, item.id, item.source, language)
         if item.kind == "video" and item.subtitles and (loaded.folder / item.subtitles).is_file():
-            segments += _subtitle_segments(loaded, item.id, item.subtitles, language)
+            movie = loaded.folder / item.source if item.source else None
+            segments += _subtitle_segments(loaded, item.id, item.subtitles, language, movie)
     return segments + _end_card_segments(loaded, language)
 
 
@@ -95,13 +96,18 @@ def _copy_segments(loaded: LoadedCampaign, piece: str, source: str, language: st
     return segments
 
 
-def _subtitle_segments(loaded: LoadedCampaign, video: str, source: str, language: str) -> list[Segment]:
-    from jointcampaign.pipeline.subtitle_stage import localize_with
-    from jointcampaign.subtitles.read.reader import read_subtitles
+def _subtitle_segments(
+    loaded: LoadedCampaign, video: str, source: str, language: str, movie: Path | None
+) -> list[Segment]:
+    from jointcampaign.pipeline.subtitle_stage import VideoTiming, localize_with
+    from jointcampaign.subtitles.reader import read_subtitles
 
     recorder = _Recorder()
     cues = read_subtitles(loaded.folder / source).cues
-    localized, _ = localize_with(cues, recorder, loaded.campaign.source_language, language)
+    # The video's frame rate and end shape the sentences exactly as the run lays them out, so
+    # every msgid is a string the run translates (cues past the video's end are not).
+    timing = VideoTiming.of(movie) if movie is not None and movie.is_file() else VideoTiming()
+    localized, _ = localize_with(cues, recorder, loaded.campaign.source_language, language, timing=timing)
     segments = []
     for unit in recorder.seen:
         group = next((g for g in localized.groups if unit == g.text or unit in g.text.split("\n")), None)

@@ -80,7 +80,7 @@ def localize_with_strings(
     timing = timing or VideoTiming()
     rules = rules_for(target, frame_rate=timing.frame_rate, overrides=rule_overrides)
     localized = localize_cues(cues, translate, target, terms=terms, rules=rules, media_end=timing.end)
-    return localized, notes, strings
+    return localized, [*localized.past_video_end, *notes], strings
 
 
 def translate_subtitle_file(

@@ -21,7 +21,7 @@ from jointcampaign.settings import Settings
 COPY_DIR = "copy"
 VIDEO_DIR = "video"
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".webm"}
-SUBTITLE_SUFFIXES = {".srt", ".vtt"}
+SUBTITLE_SUFFIXES = {".srt", ".vtt", ".ass", ".ssa"}  # what subtitles/reader.py reads
 
 PairCheck = Callable[[str, str], bool]
 
@@ -209,11 +209,44 @@ def _deliverable_files(loaded: LoadedCampaign, item: Deliverable) -> tuple[list[
                 )
             )
             continue
-        errors.extend(_content_problems(path, item))
+        errors.extend(_content_problems(path, item, as_subtitles=relative == item.subtitles))
+    if item.source and item.subtitles and not blockers and not any(p.severity == "error" for p in errors):
+        errors.extend(_subtitles_past_video(loaded.folder / item.source, loaded.folder / item.subtitles))
     return errors, blockers
 
 
-def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
+def _subtitles_past_video(video: Path, subtitles: Path) -> list[Problem]:
+    """A warning when cues run past the video: usually another cut's subtitles or a trimmed video,
+    and the run cuts them at the video's end, which the lead should know before it ships."""
+    from jointcampaign.media.probe import probe
+    from jointcampaign.subtitles.reader import read_subtitles
+
+    try:
+        end = probe(video).picture_duration_s
+        late = [cue for cue in read_subtitles(subtitles).cues if cue.end > end + 0.001]
+    except UserInputError:
+        return []  # already reported by the file's own checks
+    if not late:
+        return []
+    first = late[0]
+    return [
+        Problem(
+            file=subtitles,
+            line=first.source_line or None,
+            message=(
+                f"{len(late)} cue(s) run past the end of {video.name} ({end:.3f} s), the first is cue "
+                f"{first.index} ({first.start:.3f}–{first.end:.3f} s): they are cut at the video's end, "
+                "and cues that start after it are left out"
+            ),
+            fix=f"check that {subtitles.name} belongs to {video.name}, or re-time those cues in your subtitle editor",
+            severity="warning",
+        )
+    ]
+
+
+def _content_problems(path: Path, item: Deliverable, as_subtitles: bool = False) -> list[Problem]:
+    """`as_subtitles`: the file is a video's `subtitles:`, read as such whatever its name ends in,
+    since the run will read it so."""
     suffix = path.suffix.lower()
     try:
         if suffix in VIDEO_SUFFIXES:
@@ -224,20 +257,10 @@ def _content_problems(path: Path, item: Deliverable) -> list[Problem]:
                 return [
                     Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
                 ]
-        elif suffix in SUBTITLE_SUFFIXES:
-            from jointcampaign.subtitles.read.reader import read_subtitles
+        elif as_subtitles or suffix in SUBTITLE_SUFFIXES:
+            from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
 
-            document = read_subtitles(path)
-            if not any(cue.text.strip() for cue in document.cues):  # nothing to translate or burn in
-                warned = "; ".join(problem.message for problem in document.warnings[:3])
-                return [
-                    Problem(
-                        file=path,
-                        message="no cue has any text to show" + (f" ({warned})" if warned else ""),
-                        fix="give each cue a start before its end and a line of text, in your subtitle editor",
-                    )
-                ]
-            return list(document.warnings)
+            return list(require_cue_text(read_subtitles(path)).warnings)
         elif suffix == ".md":
             path.read_text(encoding="utf-8-sig")
     except UserInputError as exc:

@@ -37,6 +37,7 @@ class Cut:
     download_url: str
     poster_url: str | None
     tracks: list[Track]
+    draft: bool = False  # shows a string nobody reviewed: the mark is burned in, and said here too
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,8 @@ def cuts_of(bundle: Bundle) -> list[Cut]:
             continue
         language = str(cut.get("language", ""))
         poster = str(cut.get("poster", ""))
-        tracks = [
-            Track(Path(rel).stem, file_url(bundle.slug, rel), Path(rel).stem == language) for rel in vtts
-        ]
+        # No track is on by default: the cut's own language is burned into the picture already.
+        tracks = [Track(Path(rel).stem, file_url(bundle.slug, rel), False) for rel in vtts]
         cuts.append(
             Cut(
                 language=language,
@@ -85,6 +85,7 @@ def cuts_of(bundle: Bundle) -> list[Cut]:
                 download_url=file_url(bundle.slug, video, download=True),
                 poster_url=file_url(bundle.slug, poster) if poster in bundle.files else None,
                 tracks=tracks,
+                draft=cut.get("draft") is True,
             )
         )
     return cuts

@@ -212,7 +212,7 @@ def _translation_badges(loaded: LoadedCampaign, reviews: Mapping[str, LanguageRe
             badges.append(
                 f'<li data-language="{escape(language)}">{escape(language)}: '
                 f'<span class="bad badge">needs review</span> — {review.needs_review} string(s), '
-                f"reviewed by {escape(owners)} (see qc.html)</li>"
+                f"to be reviewed by {escape(owners)} (see qc.html)</li>"
             )
         else:
             badges.append(
@@ -278,9 +278,8 @@ def results_section(results: KpiReport) -> list[str]:
     ]
     return [
         "<h2>Results so far</h2>",
-        f'<p class="muted">Counted from {results.start.isoformat()} to {results.today.isoformat()}; '
-        f"targets are due {results.end.isoformat()}. Clicks through the portal's tracked links "
-        "(bots not counted), redemptions from the tills' exports.</p>",
+        f'<p class="muted">{escape(results.period())} '
+        "Clicks through the portal's tracked links (bots not counted), redemptions from the tills' exports.</p>",
         table(["Metric", "Owner", "So far", "Target", "Expected by now", "Pace needed", "State"], rows),
         "<h3>Who sent whom</h3>",
         table(
@@ -290,8 +289,8 @@ def results_section(results: KpiReport) -> list[str]:
         table(
             ["Partner", "Redemptions received", "Share", "Agreed revenue share", "Gap"],
             [
-                [names[b.partner], str(b.received_redemptions), f"{b.received_share_percent:g}%",
-                 f"{b.agreed_revenue_percent:g}%", f"{b.gap_points:+g} points"]
+                [names[b.partner], str(b.received_redemptions), b.share_text(),
+                 f"{b.agreed_revenue_percent:g}%", b.gap_text()]
                 for b in results.balance
             ],
         ),

@@ -9,7 +9,7 @@ Every output cue is then checked against the language's readability rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from jointcampaign.subtitles.fit.linebreak import break_lines
 from jointcampaign.subtitles.fit.retime import allocate_times, max_pieces, pieces_needed, split_into_pieces
@@ -39,6 +39,8 @@ class LocalizedSubtitles:
     windows: list[TimeWindow]  # the time each group's cues were laid over, one per group
     issues: list[CueIssue]
     summary: ReadabilitySummary
+    # Source cues cut at (or left out after) the end of the video, one line each, for QC.
+    past_video_end: list[str] = field(default_factory=list)
 
     def borrowed_time(self) -> list[str]:
         """One line per sentence whose cues reach into the pauses around its speech, for QC."""
@@ -67,8 +69,11 @@ def localize_cues(
 ) -> LocalizedSubtitles:
     """Cues in `lang`, in order, gapped by two frames, each inside its source sentence's span,
     which a translation that needs more time to read may widen into the silence around it
-    (see window.py). `media_end` (seconds) keeps the last cues inside the video."""
+    (see window.py). `media_end` (seconds) keeps every cue inside the video."""
     rules = rules or rules_for(lang)
+    past_end: list[str] = []
+    if media_end is not None:
+        cues, past_end = _inside_video(cues, media_end)
     groups = group_sentences(cues, lang, rules.min_gap_ms, to_ms(rules.min_duration))
     units = [line for group in groups for line in _translation_units(group)]
     translated = translate(units) if units else []
@@ -90,7 +95,24 @@ def localize_cues(
         windows.append(window)
         out.extend(laid_out)
     issues = check_cues(out, lang, rules)
-    return LocalizedSubtitles(out, groups, windows, issues, summarize(out, issues, lang))
+    return LocalizedSubtitles(out, groups, windows, issues, summarize(out, issues, lang), past_end)
+
+
+def _inside_video(cues: Sequence[Cue], media_end: float) -> tuple[list[Cue], list[str]]:
+    """The cues as far as the video goes, and a line for each one cut or left out: a subtitle
+    past the picture would ship in the SRT/VTT of a cut that never shows it."""
+    kept: list[Cue] = []
+    said: list[str] = []
+    for cue in cues:
+        span = f"source cue {cue.index} ({cue.start:.3f}–{cue.end:.3f} s)"
+        if cue.start >= media_end:
+            said.append(f"{span} starts after the end of the video ({media_end:.3f} s): left out")
+        elif cue.end > media_end:
+            said.append(f"{span} runs past the end of the video ({media_end:.3f} s): cut there")
+            kept.append(replace(cue, end=media_end))
+        else:
+            kept.append(cue)
+    return kept, said
 
 
 def _translation_units(group: SentenceGroup) -> list[str]:

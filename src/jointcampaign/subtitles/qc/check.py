@@ -6,11 +6,12 @@ the same thing from the same function.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jointcampaign.subtitles.model import SubtitleDocument
-from jointcampaign.subtitles.qc.readability import (
+from jointcampaign.subtitles.model import Cue, SubtitleDocument
+from jointcampaign.subtitles.readability import (
     CueIssue,
     ReadabilitySummary,
     check_cues,
@@ -53,9 +54,29 @@ class SubtitleCheck:
         return "\n".join(lines)
 
 
-def check_subtitle_file(path: Path, lang: str, frame_rate: float | None = None) -> SubtitleCheck:
+def check_subtitle_file(
+    path: Path, lang: str, frame_rate: float | None = None, media_end: float | None = None
+) -> SubtitleCheck:
     """Raises UserInputError when the file cannot be read, like read_subtitles. `frame_rate`
-    counts the minimum gap in the video's frames (default: the rules' frame rate)."""
+    counts the minimum gap in the video's frames (default: the rules' frame rate); `media_end`
+    (seconds, the video's end) flags the cues a run would cut there or leave out."""
     document = read_subtitles(path)
     issues = check_cues(document.cues, lang, rules_for(lang, frame_rate))
+    if media_end is not None:
+        issues = sorted([*issues, *_past_video_end(document.cues, media_end)], key=lambda issue: issue.index)
     return SubtitleCheck(document, issues, summarize(document.cues, issues, lang))
+
+
+def _past_video_end(cues: Sequence[Cue], media_end: float) -> list[CueIssue]:
+    return [
+        CueIssue(
+            cue.index,
+            "video_end",
+            f"runs past the end of the video ({media_end:.3f} s)",
+            round(cue.end, 3),
+            round(media_end, 3),
+            cue.source_line,
+        )
+        for cue in cues
+        if cue.end > media_end + 0.001
+    ]

@@ -84,7 +84,7 @@ def rules_for(
 @dataclass(frozen=True)
 class CueIssue:
     index: int
-    rule: str  # "lines", "line_length", "cps", "min_duration", "max_duration", "gap"
+    rule: str  # "lines", "line_length", "cps", "min_duration", "max_duration", "gap"; check.py: "video_end"
     message: str
     value: float
     limit: float

@@ -91,3 +91,16 @@ def _readable_format(text: str, source: Path | None) -> Format:
             line=1,
         )
     return subtitle_format
+
+
+def require_cue_text(document: SubtitleDocument) -> SubtitleDocument:
+    """`document`, when at least one cue has text; else the user's mistake, with the read's
+    first warnings: a header with no cues (or only empty ones) would translate into nothing."""
+    if any(cue.text.strip() for cue in document.cues):
+        return document
+    warned = "; ".join(problem.message for problem in document.warnings[:3])
+    raise UserInputError.single(
+        document.path,
+        "no cue has any text to show" + (f" ({warned})" if warned else ""),
+        "give each cue a start before its end and a line of text, in your subtitle editor",
+    )

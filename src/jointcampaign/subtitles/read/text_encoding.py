@@ -76,7 +76,7 @@ def _decode(data: bytes, source: Path | None, warn: Callable[[str, str], None]) 
         raise UserInputError.single(
             source,
             "this is not a text file (it contains NUL bytes), so it cannot be a subtitle file",
-            "choose the .srt or .vtt file, not the video or an image",
+            "choose the subtitle file (.srt, .vtt, .ass or .ssa), not the video or an image",
         )
     if len(stripped) != len(data):
         warn("padding bytes (NUL or Ctrl-Z) at the end of the file were ignored", _SAVE_AS_UTF8)
