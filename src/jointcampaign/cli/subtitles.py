@@ -69,8 +69,8 @@ def check(
 
     Exit code 1 when any cue breaks a rule, 2 when the file cannot be read.
     """
-    from jointcampaign.subtitles.check import check_subtitle_file
-    from jointcampaign.subtitles.reader import require_cue_text
+    from jointcampaign.subtitles.qc.check import check_subtitle_file
+    from jointcampaign.subtitles.read.reader import require_cue_text
 
     with user_errors():
         language_tag(lang, "--lang")
@@ -122,8 +122,8 @@ def translate(
     """
     from jointcampaign.pipeline.standalone import build_translator, load_glossary
     from jointcampaign.pipeline.subtitle_stage import localize_with_strings
-    from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
-    from jointcampaign.subtitles.writer import check_output_format, write_subtitles
+    from jointcampaign.subtitles.read.reader import read_subtitles, require_cue_text
+    from jointcampaign.subtitles.write.writer import check_output_format, write_subtitles
 
     with user_errors():
         language_tag(to, "--to"), language_tag(source, "--from")

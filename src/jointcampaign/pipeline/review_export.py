@@ -100,7 +100,7 @@ def _subtitle_segments(
     loaded: LoadedCampaign, video: str, source: str, language: str, movie: Path | None
 ) -> list[Segment]:
     from jointcampaign.pipeline.subtitle_stage import VideoTiming, localize_with
-    from jointcampaign.subtitles.reader import read_subtitles
+    from jointcampaign.subtitles.read.reader import read_subtitles
 
     recorder = _Recorder()
     cues = read_subtitles(loaded.folder / source).cues

@@ -219,7 +219,7 @@ def _subtitles_past_video(video: Path, subtitles: Path) -> list[Problem]:
     """A warning when cues run past the video: usually another cut's subtitles or a trimmed video,
     and the run cuts them at the video's end, which the lead should know before it ships."""
     from jointcampaign.media.probe import probe
-    from jointcampaign.subtitles.reader import read_subtitles
+    from jointcampaign.subtitles.read.reader import read_subtitles
 
     try:
         end = probe(video).picture_duration_s
@@ -258,7 +258,7 @@ def _content_problems(path: Path, item: Deliverable, as_subtitles: bool = False)
                     Problem(file=path, message="has no video stream", fix="export it again as MP4 (H.264)")
                 ]
         elif as_subtitles or suffix in SUBTITLE_SUFFIXES:
-            from jointcampaign.subtitles.reader import read_subtitles, require_cue_text
+            from jointcampaign.subtitles.read.reader import read_subtitles, require_cue_text
 
             return list(require_cue_text(read_subtitles(path)).warnings)
         elif suffix == ".md":

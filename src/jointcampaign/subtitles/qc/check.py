@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jointcampaign.subtitles.model import Cue, SubtitleDocument
-from jointcampaign.subtitles.readability import (
+from jointcampaign.subtitles.qc.readability import (
     CueIssue,
     ReadabilitySummary,
     check_cues,
