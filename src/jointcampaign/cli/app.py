@@ -237,8 +237,9 @@ def run(
     if unsure:
         listed = ", ".join(f"{language} {count}" for language, count in unsure.items())
         console.print(
-            f"[yellow]{sum(unsure.values())} translated string(s) need review ({listed}); "
-            f"{summary.drafts} cut(s) carry a DRAFT mark. See “Needs review” in qc.html for the fix.[/]",
+            f"[yellow]{sum(unsure.values())} translated string(s) need review ({listed}), counted over all "
+            f"bundles (each partner's end card is its own); {summary.drafts} cut(s) carry a DRAFT mark. "
+            f"Each bundle's qc.html lists its own under “Needs review”, with the fix.[/]",
             highlight=False,
         )
     if summary.blockers:
