@@ -16,6 +16,7 @@ from jointcampaign.cli.support import (
     err_console,
     language_tag,
     user_errors,
+    warn_needs_review,
 )
 from jointcampaign.settings import Settings
 
@@ -159,11 +160,4 @@ def translate(
             f"needs review: «{item.source}» → «{item.text}»: {'; '.join(item.verdict.reasons)}",
             highlight=False, markup=False, soft_wrap=True,
         )  # fmt: skip
-    if unsure:
-        err_console.print(
-            f"warning: {len(unsure)} of {len(strings)} sentence(s) need review: the engine is not sure of them; "
-            "have a speaker of the language check them before use",
-            style="yellow", highlight=False, markup=False, soft_wrap=True,
-        )  # fmt: skip
-        if strict:
-            raise typer.Exit(EXIT_NEEDS_REVIEW)
+    warn_needs_review(len(unsure), len(strings), "sentence(s)", strict=strict)

@@ -18,6 +18,22 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_NEEDS_REVIEW = 3  # --strict: the work is written, and some of it needs a person's review
 
+
+
+def warn_needs_review(unsure: int, total: int, what: str, *, strict: bool, hint: str = "") -> None:
+    """The closing warning of translate and subtitles translate: `unsure` of `total` items need a
+    person's check; with --strict the command then exits EXIT_NEEDS_REVIEW (its output is written)."""
+    if not unsure:
+        return
+    err_console.print(
+        f"warning: {unsure} of {total} {what} need review: the engine is not sure of them{hint}; "
+        "have a speaker of the language check them before use",
+        style="yellow", highlight=False, markup=False, soft_wrap=True,
+    )  # fmt: skip
+    if strict:
+        raise typer.Exit(EXIT_NEEDS_REVIEW)
+
+
 GlossaryOption = Annotated[
     Path | None,
     typer.Option(

@@ -14,6 +14,7 @@ from jointcampaign.cli.support import (
     err_console,
     language_tag,
     user_errors,
+    warn_needs_review,
 )
 from jointcampaign.settings import Settings
 
@@ -85,14 +86,7 @@ def translate_command(
     for note in batch.notes if batch else []:
         if not note.startswith(("repaired «", "NOT REPAIRED")):
             err_console.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
-    if unsure:
-        err_console.print(
-            f"warning: {unsure} of {len(segments)} line(s) need review: the engine is not sure of them "
-            "(--json says why); have a speaker of the language check them before use",
-            style="yellow", highlight=False, markup=False, soft_wrap=True,
-        )  # fmt: skip
-        if strict:
-            raise typer.Exit(EXIT_NEEDS_REVIEW)
+    warn_needs_review(unsure, len(segments), "line(s)", strict=strict, hint=" (--json says why)")
 
 
 def _record(
