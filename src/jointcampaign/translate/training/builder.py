@@ -230,10 +230,11 @@ def ensure_demo_models(
     """
     say = progress or (lambda message: None)
     installed: dict[Path, InstalledModel] = {}
+    present = list_models(models_dir)
     for table in demo_tables():
         source, target = _table_pair(table)
         version = model_version(table_digest(table, source, target, 0))
-        for model in list_models(models_dir):
+        for model in present:
             if (model.from_code, model.to_code) == (source, target) and model.version == version:
                 say(f"{model.pair}: demo model {version} already installed")
                 installed[table] = model

@@ -36,8 +36,9 @@ Build = Callable[[BuildJob, Progress], object]
 
 
 def build_all(jobs: Sequence[BuildJob], build: Build, progress: Progress, workers: int | None = None) -> None:
-    """Run `build` (a module-level function, so a spawned worker can import it) for every job;
-    raises the first build's error after the others have finished."""
+    """Run `build` (a module-level function, so a spawned worker can import it) for every job.
+    After a failure, jobs not started yet are cancelled and the running ones finish; then the error
+    of the first failed job (in `jobs` order) is raised."""
     workers = max(1, min(len(jobs), workers or usable_cores()))
     if workers == 1:
         for job in jobs:
